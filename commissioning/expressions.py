@@ -1,0 +1,82 @@
+"""Database expressions for financial-year arithmetic.
+
+They compute in SQL exactly what ``commissioning.fy.amount_in_year`` computes in
+Python, so list pages and dashboards can aggregate in the database.
+"""
+
+import datetime
+
+from django.db.models import (
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Value,
+)
+from django.db.models.functions import Greatest, Least, Round
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+class DaysBetween(Func):
+    """Whole days from ``start`` to ``end`` (``end - start``), on SQLite and PostgreSQL."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((%(expressions)s))",
+            arg_joiner=")::date - (",
+            **extra_context,
+        )
+
+
+class AsDecimal(Func):
+    """A number as an exact decimal for division: numeric on PostgreSQL, REAL on SQLite.
+
+    SQLite's NUMERIC cast keeps whole numbers as integers, which would make the
+    division below an integer division.
+    """
+
+    template = "CAST(%(expressions)s AS numeric)"
+    output_field = MONEY
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)")
+
+
+def _date(day):
+    return Value(day, output_field=DateField())
+
+
+def _cumulative(amount, start, total_days, through):
+    days = Least(Greatest(DaysBetween(_date(through), F(start)) + 1, Value(0)), total_days)
+    share = ExpressionWrapper(
+        AsDecimal(F(amount)) * days / AsDecimal(total_days), output_field=MONEY
+    )
+    return Round(share, 2, output_field=MONEY)
+
+
+def amount_in_year(year, amount="amount", start="start_date", end="end_date"):
+    """SQL for the part of each row's ``amount`` that falls in financial ``year``."""
+    total_days = DaysBetween(F(end), F(start)) + 1
+    through = _cumulative(amount, start, total_days, year.end)
+    before = _cumulative(amount, start, total_days, year.start - datetime.timedelta(1))
+    return ExpressionWrapper(through - before, output_field=MONEY)

@@ -1,0 +1,35 @@
+"""Load the register shipped in fixtures/ into an empty database.
+
+Safe to run on every start: when the database already holds contracts it
+loads nothing, so edits made since are never overwritten and nothing is
+duplicated.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from contracts.models import Contract
+
+DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "cumbria_register.json"
+
+
+class Command(BaseCommand):
+    help = "Load the real register from fixtures/ if the database holds no contracts yet."
+
+    def add_arguments(self, parser):
+        parser.add_argument("fixture", nargs="?", default=str(DEFAULT_FIXTURE))
+
+    def handle(self, *args, fixture, **options):
+        existing = Contract.objects.count()
+        if existing:
+            self.stdout.write(f"The register already holds {existing} contracts: nothing loaded.")
+            return
+        with transaction.atomic():
+            call_command("loaddata", fixture, verbosity=0)
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded {Contract.objects.count()} contracts from {fixture}.")
+        )

@@ -1,0 +1,43 @@
+"""Template filters that format the register's values the same way everywhere.
+
+Loaded as a template builtin, so every template can use ``|money``, ``|fy``
+and ``|uk_date`` without ``{% load %}``.
+"""
+
+import datetime
+
+from django import template
+
+from commissioning.fy import FinancialYear, format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, pence=None):
+    """£1,234,567, or £1,234.50 when the amount has pence (``|money:True`` forces pence)."""
+    if amount is None or amount == "":
+        return ""
+    return format_money(amount, pence=pence if pence is not None else None)
+
+
+@register.filter
+def fy(year):
+    """``2024/25`` from a FinancialYear, a start year, or a date inside the year."""
+    if year is None or year == "":
+        return ""
+    if isinstance(year, datetime.date):
+        return str(FinancialYear.containing(year))
+    return str(FinancialYear.parse(year))
+
+
+@register.filter
+def uk_date(day):
+    """31 March 2025."""
+    if not day:
+        return ""
+    if isinstance(day, datetime.datetime):
+        from django.utils import timezone
+
+        day = timezone.localtime(day) if timezone.is_aware(day) else day
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,249 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from commissioning.fy import format_money
+from outcomes.models import Outcome
+
+from .models import (
+    Category,
+    Cohort,
+    CommissioningBody,
+    Contract,
+    ContractPartner,
+    ContractValue,
+    ExtensionOption,
+    FundingStream,
+    OptionStatus,
+)
+
+
+@admin.register(CommissioningBody)
+class CommissioningBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(FundingStream)
+class FundingStreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "provided_by"]
+    search_fields = ["name"]
+    list_select_related = ["provided_by"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class PartnerInline(admin.TabularInline):
+    model = ContractPartner
+    extra = 0
+    autocomplete_fields = ["provider"]
+
+
+class ValueInline(admin.TabularInline):
+    model = ContractValue
+    extra = 0
+    fields = ["start_date", "end_date", "amount", "funding_stream", "payer", "note"]
+    autocomplete_fields = ["funding_stream", "payer"]
+
+
+class OptionInline(admin.TabularInline):
+    model = ExtensionOption
+    extra = 0
+    fields = ["start_date", "end_date", "amount", "status", "decision_due", "note"]
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+    autocomplete_fields = ["measure"]
+    fields = [
+        ("kind", "measure", "order", "is_published"),
+        "text",
+        ("value", "unit", "numerator", "denominator"),
+        ("cohort", "period_label", "period_start", "period_end"),
+        ("source", "attribution", "consent"),
+    ]
+
+
+class EndingSoonFilter(admin.SimpleListFilter):
+    title = "ending"
+    parameter_name = "ending"
+
+    def lookups(self, request, model_admin):
+        return [("3", "within 3 months"), ("6", "within 6 months"), ("12", "within 12 months")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"3", "6", "12"}:
+            return queryset.ending_within(int(self.value()))
+        return queryset
+
+
+class FundingStreamFilter(admin.SimpleListFilter):
+    title = "funding stream"
+    parameter_name = "funding_stream"
+
+    def lookups(self, request, model_admin):
+        return [(str(stream.pk), stream.name) for stream in FundingStream.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(values__funding_stream=self.value()).distinct()
+        return queryset
+
+
+class CommissionerFilter(admin.SimpleListFilter):
+    title = "commissioner"
+    parameter_name = "commissioner"
+
+    def lookups(self, request, model_admin):
+        return [(str(body.pk), body.name) for body in CommissioningBody.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            body = int(self.value())
+            return queryset.filter(Q(lead_commissioner=body) | Q(co_commissioners=body)).distinct()
+        return queryset
+
+
+@admin.register(Contract)
+class ContractAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "category",
+        "lead_provider",
+        "status",
+        "end_date",
+        "total",
+    ]
+    list_filter = [
+        "category",
+        "status",
+        CommissionerFilter,
+        FundingStreamFilter,
+        EndingSoonFilter,
+        "agreement_type",
+    ]
+    search_fields = [
+        "reference",
+        "title",
+        "description",
+        "lead_provider__name",
+        "partners__provider__name",
+    ]
+    list_select_related = ["category", "lead_provider"]
+    autocomplete_fields = ["lead_provider", "lead_commissioner", "parent", "category"]
+    filter_horizontal = ["cohorts", "co_commissioners"]
+    readonly_fields = ["created_at", "updated_at", "archived_at"]
+    inlines = [PartnerInline, ValueInline, OptionInline, OutcomeInline]
+    actions = ["exercise_next_option"]
+    fieldsets = [
+        (None, {"fields": ["reference", "title", "category", "cohorts", "description"]}),
+        (
+            "Agreement",
+            {
+                "fields": [
+                    "agreement_type",
+                    "procurement_route",
+                    "status",
+                    "status_note",
+                    ("start_date", "end_date"),
+                    "value_note",
+                    "parent",
+                    "decision_reference",
+                    "contract_manager",
+                ]
+            },
+        ),
+        ("Providers", {"fields": ["lead_provider", "lead_provider_area"]}),
+        ("Commissioners", {"fields": ["lead_commissioner", "co_commissioners"]}),
+        (
+            "Internal (never published)",
+            {"fields": ["internal_notes", "archived_at", "created_at", "updated_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_totals()
+
+    @admin.display(description="Total value", ordering="total_amount")
+    def total(self, contract):
+        return format_money(contract.total_value)
+
+    @admin.action(description="Exercise the next available extension option")
+    def exercise_next_option(self, request, queryset):
+        for contract in queryset:
+            option = (
+                contract.options.filter(status=OptionStatus.AVAILABLE)
+                .order_by("start_date")
+                .first()
+            )
+            if option is None:
+                self.message_user(
+                    request,
+                    f"{contract.reference}: no extension option is available.",
+                    messages.WARNING,
+                )
+                continue
+            try:
+                option.exercise()
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{contract.reference}: {error.messages[0]}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{contract.reference}: option for {option.period_label} exercised; "
+                    f"the contract now ends on {option.end_date:%-d %B %Y}.",
+                    messages.SUCCESS,
+                )
+
+
+@admin.register(ExtensionOption)
+class ExtensionOptionAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "period_label", "money", "status", "decision_due"]
+    list_filter = ["status"]
+    search_fields = ["contract__reference", "contract__title"]
+    list_select_related = ["contract"]
+    autocomplete_fields = ["contract"]
+    actions = ["exercise"]
+
+    @admin.display(description="Amount", ordering="amount")
+    def money(self, option):
+        return format_money(option.amount)
+
+    @admin.action(description="Exercise the selected options")
+    def exercise(self, request, queryset):
+        for option in queryset:
+            try:
+                option.exercise()
+            except ValidationError as error:
+                self.message_user(request, f"{option}: {error.messages[0]}", messages.ERROR)
+            else:
+                self.message_user(request, f"{option.contract.reference}: {option} exercised.")
+
+
+@admin.register(ContractValue)
+class ContractValueAdmin(SimpleHistoryAdmin):
+    list_display = ["contract", "period_label", "money", "funding_stream", "payer"]
+    list_filter = ["funding_stream", "payer"]
+    search_fields = ["contract__reference", "contract__title"]
+    list_select_related = ["contract", "funding_stream", "payer"]
+    autocomplete_fields = ["contract", "funding_stream", "payer"]
+
+    @admin.display(description="Amount", ordering="amount")
+    def money(self, value):
+        return format_money(value.amount)

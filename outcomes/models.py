@@ -1,0 +1,193 @@
+"""What services achieve: measures, results, statistics, targets, aims and evidence."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+
+class MeasureQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Measure(models.Model):
+    """A thing services report on, so figures from different services line up (“Feeling safer”)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    family = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="e.g. Ministry of Justice cope and recover outcomes.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class OutcomeKind(models.TextChoices):
+    RESULT = "result", "Measured result"
+    STATISTIC = "statistic", "Activity statistic"
+    TARGET = "target", "Target or service standard"
+    AIM = "aim", "Intended outcome"
+    TESTIMONIAL = "testimonial", "Testimonial"
+    CASE_STUDY = "case_study", "Case study"
+    AWARD = "award", "Award or recognition"
+    OTHER = "other", "Other evidence"
+
+
+QUALITATIVE_KINDS = (OutcomeKind.TESTIMONIAL, OutcomeKind.CASE_STUDY, OutcomeKind.AWARD)
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "Per cent"
+    COUNT = "count", "Count"
+    HOURS = "hours", "Hours"
+    DAYS = "days", "Days"
+    WEEKS = "weeks", "Weeks"
+    POUNDS = "pounds", "Pounds"
+    SCORE = "score", "Score"
+
+
+class Consent(models.TextChoices):
+    NOT_APPLICABLE = "", "Not applicable"
+    ANONYMISED = "anonymised", "Anonymised"
+    CONSENTED = "consented", "Published with consent"
+    NOT_RECORDED = "not_recorded", "Consent not recorded"
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def results(self):
+        return self.filter(kind=OutcomeKind.RESULT)
+
+    def qualitative(self):
+        return self.filter(kind__in=QUALITATIVE_KINDS)
+
+    def published(self):
+        """Outcomes that may appear in a published schedule."""
+        return self.filter(is_published=True)
+
+
+class Outcome(models.Model):
+    """One statement of what a contract achieves, aims at or must meet, with its evidence.
+
+    ``text`` is always the statement as it should read in a schedule; the
+    structured fields (value, unit, cohort, period, source) make figures
+    comparable across services.
+    """
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="outcomes"
+    )
+    kind = models.CharField(max_length=20, choices=OutcomeKind.choices)
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    text = models.TextField(help_text="The statement as published.")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=20, choices=Unit.choices, blank=True)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    cohort = models.CharField(max_length=200, blank=True, help_text="e.g. IDVA clients.")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    period_label = models.CharField(
+        max_length=100, blank=True, help_text="As stated, e.g. “2021–22 service users”."
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="e.g. Contract closure report 2020–2022."
+    )
+    attribution = models.CharField(
+        max_length=200, blank=True, help_text="Who said it, e.g. ISVA service user."
+    )
+    consent = models.CharField(max_length=20, choices=Consent.choices, blank=True)
+    is_published = models.BooleanField(
+        default=True, help_text="Untick to keep this out of published schedules."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contract", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(unit="percent")
+                | Q(value__isnull=True)
+                | Q(value__gte=0, value__lte=100),
+                name="outcome_percentage_within_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=F("denominator")),
+                name="outcome_numerator_not_above_denominator",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="outcome_denominator_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="outcome_period_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "measure"])]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        errors = {}
+        if self.unit == Unit.PERCENT and self.value is not None and not 0 <= self.value <= 100:
+            errors["value"] = f"A percentage must be between 0 and 100, not {self.value}."
+        if (
+            self.numerator is not None
+            and self.denominator is not None
+            and self.numerator > self.denominator
+        ):
+            errors["numerator"] = (
+                f"The numerator ({self.numerator}) is larger than the denominator "
+                f"({self.denominator})."
+            )
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = "The period ends before it starts."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_qualitative(self):
+        return self.kind in QUALITATIVE_KINDS
+
+    @property
+    def ratio_percent(self):
+        """numerator / denominator as a percentage, when both are known."""
+        if self.numerator is None or not self.denominator:
+            return None
+        return (Decimal(self.numerator) * 100 / self.denominator).quantize(Decimal("0.1"))
+
+    @property
+    def period(self):
+        if self.period_label:
+            return self.period_label
+        if self.period_start and self.period_end:
+            return f"{self.period_start:%B %Y} to {self.period_end:%B %Y}"
+        return ""

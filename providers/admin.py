@@ -1,0 +1,22 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Provider
+
+
+@admin.register(Provider)
+class ProviderAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "charity_number", "company_number", "org_id", "is_archived"]
+    list_filter = ["kind", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "charity_number", "company_number"]
+    readonly_fields = ["org_id", "archived_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind"]}),
+        ("Registration", {"fields": ["charity_number", "company_number", "org_id"]}),
+        ("Contact", {"fields": ["website", "phone", "email", "address"]}),
+        ("Internal", {"fields": ["notes", "archived_at", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(boolean=True, description="Archived")
+    def is_archived(self, provider):
+        return provider.is_archived

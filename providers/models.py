@@ -1,0 +1,91 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class ProviderKind(models.TextChoices):
+    CHARITY = "charity", "Charity"
+    CIC = "cic", "Community interest company"
+    COMPANY = "company", "Company"
+    PUBLIC_BODY = "public_body", "Public body"
+    NHS = "nhs", "NHS body"
+    POLICE = "police", "Police"
+    OTHER = "other", "Other"
+
+
+class ProviderQuerySet(models.QuerySet):
+    def current(self):
+        """Providers not archived: the ones the register pages list."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Provider(models.Model):
+    """An organisation that delivers commissioned services."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=ProviderKind.choices, default=ProviderKind.OTHER)
+    charity_number = models.CharField(
+        max_length=20, blank=True, help_text="Charity Commission number, e.g. 1234567."
+    )
+    company_number = models.CharField(
+        max_length=20, blank=True, help_text="Companies House number, e.g. 01234567."
+    )
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Internal notes; never published.")
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="provider_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    @property
+    def org_id(self):
+        """The org-id.guide identifier that follows from the registration numbers."""
+        charity = self.charity_number.strip().upper().replace(" ", "")
+        if charity.startswith("SC"):
+            return f"GB-SC-{charity}"
+        if charity.startswith("NIC"):
+            return f"GB-NIC-{charity[3:]}"
+        if charity:
+            return f"GB-CHC-{charity}"
+        company = self.company_number.strip().upper().replace(" ", "")
+        if company:
+            return f"GB-COH-{company}"
+        return ""
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    def archive(self):
+        self.archived_at = timezone.now()
+        self.save(update_fields=["archived_at", "updated_at"])
+
+    def restore(self):
+        self.archived_at = None
+        self.save(update_fields=["archived_at", "updated_at"])
