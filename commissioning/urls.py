@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("commissioning.site_urls")),
+    path("contracts/", include("contracts.urls")),
+    path("providers/", include("providers.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

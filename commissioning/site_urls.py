@@ -1,0 +1,10 @@
+"""Site-wide pages: the dashboard and cross-register reports."""
+
+from django.urls import path
+
+app_name = "site"
+
+urlpatterns: list = [
+    # path("", views.dashboard, name="dashboard"),
+    # path("reports/expiring.pdf", ..., name="expiring-pdf"),
+]
