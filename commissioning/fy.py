@@ -164,30 +164,38 @@ def apportion(amount, start, end):
     }
 
 
-_MONEY_PATTERN = re.compile(
-    r"^\s*(-)?\s*£?\s*(-)?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(k|m)?\s*$"
-)
+_MONEY_PATTERN = re.compile(r"^\s*£?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(k|m)?\s*$")
+_NEGATIVE_PATTERN = re.compile(r"^\s*£?\s*[-−]")
 
 
 def parse_money(text):
-    """Read ``1234.5``, ``£1,234.56``, ``£83.2k`` as Decimal pounds; refuse anything else."""
+    """Read ``1234.5``, ``£1,234.56``, ``£83.2k`` as Decimal pounds; refuse anything else.
+
+    Negative amounts are refused: the register holds none (the database forbids
+    them), so a minus sign is a typing mistake, not a credit.
+    """
     if isinstance(text, Decimal):
         return text
     if isinstance(text, int | float) and not isinstance(text, bool):
         return Decimal(str(text))
-    match = _MONEY_PATTERN.match(str(text or "").replace("\u00a0", " ").lower())
+    text = str(text or "").replace("\u00a0", " ")
+    if _NEGATIVE_PATTERN.match(text):
+        raise ValueError(f"“{text}” is negative: amounts in the register are never below £0.")
+    match = _MONEY_PATTERN.match(text.lower())
     if not match:
         raise ValueError(f"“{text}” is not an amount of money: write it like £1,234.56.")
-    sign = "-" if (match.group(1) or match.group(2)) else ""
-    digits = match.group(3)
+    digits = match.group(1)
     if "," in digits and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", digits):
         raise ValueError(f"“{text}” has its thousands separators in the wrong places.")
     try:
-        value = Decimal(sign + digits.replace(",", ""))
+        value = Decimal(digits.replace(",", ""))
     except InvalidOperation:
         raise ValueError(f"“{text}” is not an amount of money.") from None
-    multiplier = {"k": Decimal(1000), "m": Decimal(1000000)}.get(match.group(4), Decimal(1))
-    return value * multiplier
+    multiplier = {"k": Decimal(1000), "m": Decimal(1000000)}.get(match.group(2), Decimal(1))
+    value *= multiplier
+    if value != value.quantize(PENNY):
+        raise ValueError(f"“{text}” has fractions of a penny: give at most two decimal places.")
+    return value
 
 
 def format_money(amount, pence=None):
