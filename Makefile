@@ -42,6 +42,7 @@ $(STATIC_BUILT): package.json package-lock.json scripts/build-static static/scss
 # Collected with production storage (hashed names), as tests and gunicorn serve them.
 static: install $(STATIC_BUILT)
 	@SECRET_KEY=collectstatic-only DEBUG=false ALLOWED_HOSTS=localhost \
+		ADMINS=nobody@localhost EMAIL_HOST=localhost SERVER_EMAIL=nobody@localhost \
 		$(PY) manage.py collectstatic --noinput --verbosity 0
 
 migrate: install
