@@ -1,0 +1,105 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from contracts.models import (
+    Category,
+    CommissioningBody,
+    Contract,
+    ContractPartner,
+    ContractValue,
+    ExtensionOption,
+    FundingStream,
+)
+from outcomes.models import Outcome
+from providers.models import Provider
+from tests.factories import (
+    ContractFactory,
+    ContractValueFactory,
+    ExtensionOptionFactory,
+    OutcomeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    output = io.StringIO()
+    call_command("seed_scale", *args, stdout=output)
+    return output.getvalue()
+
+
+def test_it_creates_the_contracts_it_says_with_their_values_options_and_outcomes():
+    said = seed("--contracts", "60")
+
+    assert "Added 60 contracts" in said
+    contracts = Contract.objects.filter(reference__startswith="SYN-")
+    assert contracts.count() == 60
+    per_contract = [c.values.count() for c in contracts.prefetch_related("values")]
+    assert min(per_contract) >= 1
+    assert ExtensionOption.objects.filter(contract__in=contracts).exists()
+    outcomes = Outcome.objects.filter(contract__in=contracts)
+    assert outcomes.count() > 60
+    assert outcomes.values("kind").distinct().count() >= 5
+    assert outcomes.filter(measure__isnull=False).exists()
+    assert ContractPartner.objects.filter(contract__in=contracts).exists()
+
+
+def test_providers_are_shared_about_five_contracts_each():
+    seed("--contracts", "100")
+
+    providers = Provider.objects.filter(name__startswith="Synthetic ")
+    assert providers.count() == 20
+    assert Contract.objects.values("lead_provider").distinct().count() <= 20
+
+
+def test_everything_it_makes_is_marked_synthetic():
+    seed("--contracts", "30")
+
+    assert not Contract.objects.exclude(reference__startswith="SYN-").exists()
+    for model in (Provider, Category, CommissioningBody, FundingStream):
+        assert not model.objects.exclude(name__startswith="Synthetic ").exists()
+
+
+def test_its_values_are_valid_against_the_model_rules():
+    seed("--contracts", "40")
+
+    for value in ContractValue.objects.all():
+        value.full_clean()
+    for contract in Contract.objects.all():
+        assert contract.start_date <= contract.end_date
+        assert contract.total_value > 0
+
+
+def test_a_second_run_tops_up_to_the_number_asked_for():
+    seed("--contracts", "20")
+    seed("--contracts", "50")
+    seed("--contracts", "50")
+
+    references = list(Contract.objects.values_list("reference", flat=True))
+    assert len(references) == 50
+    assert len(set(references)) == 50
+
+
+def test_clear_removes_exactly_the_synthetic_rows_and_nothing_of_the_real_register():
+    real = ContractFactory(reference="VS-CORE")
+    ContractValueFactory(contract=real, year=2024)
+    ExtensionOptionFactory(contract=real, year=2026)
+    OutcomeFactory(contract=real)
+    seed("--contracts", "50")
+
+    seed("--clear")
+
+    assert list(Contract.objects.values_list("reference", flat=True)) == ["VS-CORE"]
+    assert ContractValue.objects.get().contract == real
+    assert ExtensionOption.objects.get().contract == real
+    assert Outcome.objects.get().contract == real
+    assert list(Provider.objects.all()) == [real.lead_provider]
+    assert list(Category.objects.all()) == [real.category]
+    assert not FundingStream.objects.exists()
+
+
+def test_it_asks_for_a_size_or_clear():
+    with pytest.raises(CommandError, match="how many contracts"):
+        seed()
