@@ -79,4 +79,6 @@ def amount_in_year(year, amount="amount", start="start_date", end="end_date"):
     total_days = DaysBetween(F(end), F(start)) + 1
     through = _cumulative(amount, start, total_days, year.end)
     before = _cumulative(amount, start, total_days, year.start - datetime.timedelta(1))
-    return ExpressionWrapper(through - before, output_field=MONEY)
+    # Rounded again because SQLite subtracts in floating point, which can leave
+    # a stray digit far below the penny on large amounts.
+    return Round(ExpressionWrapper(through - before, output_field=MONEY), 2, output_field=MONEY)
