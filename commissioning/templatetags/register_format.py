@@ -5,6 +5,7 @@ and ``|uk_date`` without ``{% load %}``.
 """
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import template
 
@@ -16,9 +17,17 @@ register = template.Library()
 @register.filter
 def money(amount, pence=None):
     """£1,234,567, or £1,234.50 when the amount has pence (``|money:True`` forces pence)."""
+    # Like Django's own filters, a value that is not a number shows as nothing
+    # rather than failing the whole page.
     if amount is None or amount == "":
         return ""
-    return format_money(amount, pence=pence if pence is not None else None)
+    try:
+        amount = Decimal(str(amount))
+    except InvalidOperation:
+        return ""
+    if not amount.is_finite():
+        return ""
+    return format_money(amount, pence=pence)
 
 
 @register.filter
@@ -26,15 +35,18 @@ def fy(year):
     """``2024/25`` from a FinancialYear, a start year, or a date inside the year."""
     if year is None or year == "":
         return ""
-    if isinstance(year, datetime.date):
-        return str(FinancialYear.containing(year))
-    return str(FinancialYear.parse(year))
+    try:
+        if isinstance(year, datetime.date):
+            return str(FinancialYear.containing(year))
+        return str(FinancialYear.parse(year))
+    except (TypeError, ValueError):
+        return ""
 
 
 @register.filter
 def uk_date(day):
     """31 March 2025."""
-    if not day:
+    if not isinstance(day, datetime.date):
         return ""
     if isinstance(day, datetime.datetime):
         from django.utils import timezone
