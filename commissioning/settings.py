@@ -203,6 +203,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
+# Finished PDFs, kept so an unchanged document is served again without
+# rendering; the background worker writes here and the web process reads.
+PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or MEDIA_ROOT / "pdf")
+# A schedule of more contracts than this is rendered by the task worker, not in the request.
+SCHEDULE_BACKGROUND_ROWS = env_int("SCHEDULE_BACKGROUND_ROWS", 150, minimum=1)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
@@ -224,6 +230,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Security ------------------------------------------------------------------

@@ -1,0 +1,267 @@
+"""What the register's printed documents contain: the schedule, the contract summary, the expiry report.
+
+Each document is built from the same QuerySets the pages use, with its related
+rows prefetched so a document costs a fixed number of queries however many
+contracts it holds. Only published text is printed: internal notes (on
+contracts and providers) and unpublished outcomes never reach a PDF.
+"""
+
+import datetime
+import hashlib
+from decimal import Decimal
+from itertools import groupby
+
+from django.db.models import Count, Max, Prefetch
+from django.utils import timezone
+
+from commissioning.fy import FinancialYear
+from commissioning.pdf import render_document_html
+from outcomes.models import Outcome, OutcomeKind
+from providers.models import Provider
+
+from .models import (
+    Category,
+    Cohort,
+    CommissioningBody,
+    Contract,
+    ContractPartner,
+    ContractValue,
+    ExtensionOption,
+    FundingStream,
+)
+
+SCHEDULE_TITLE = "Commissioned services schedule"
+EXPIRY_TITLE = "Contracts ending and option decisions due"
+
+# The order outcomes are printed in, under these headings.
+OUTCOME_SECTIONS = [
+    (OutcomeKind.RESULT, "Results"),
+    (OutcomeKind.STATISTIC, "Activity"),
+    (OutcomeKind.TARGET, "Targets and standards"),
+    (OutcomeKind.AIM, "Intended outcomes"),
+    (OutcomeKind.TESTIMONIAL, "Testimonials"),
+    (OutcomeKind.CASE_STUDY, "Case studies"),
+    (OutcomeKind.AWARD, "Awards and recognition"),
+    (OutcomeKind.OTHER, "Other evidence"),
+]
+
+
+def with_printed_relations(contracts):
+    """The contracts with everything a document prints fetched in a fixed number of queries."""
+    return contracts.select_related(
+        "category", "lead_provider", "lead_commissioner"
+    ).prefetch_related(
+        "cohorts",
+        "co_commissioners",
+        Prefetch("partners", queryset=ContractPartner.objects.select_related("provider")),
+        Prefetch(
+            "values", queryset=ContractValue.objects.select_related("funding_stream", "payer")
+        ),
+        Prefetch(
+            "options", queryset=ExtensionOption.objects.select_related("funding_stream", "payer")
+        ),
+        Prefetch(
+            "outcomes",
+            queryset=Outcome.objects.published().order_by("order", "pk"),
+            to_attr="published_outcomes",
+        ),
+    )
+
+
+def outcome_sections(outcomes):
+    """Published outcomes under their headings, in the printed order, empty headings left out."""
+    by_kind = {}
+    for outcome in outcomes:
+        by_kind.setdefault(outcome.kind, []).append(outcome)
+    return [
+        {"heading": heading, "kind": kind, "outcomes": by_kind[kind]}
+        for kind, heading in OUTCOME_SECTIONS
+        if kind in by_kind
+    ]
+
+
+def funding_streams(contract):
+    """The funding streams named on a contract's values, in order of first appearance."""
+    streams = {}
+    for value in contract.values.all():
+        if value.funding_stream:
+            streams.setdefault(value.funding_stream.pk, value.funding_stream)
+    return list(streams.values())
+
+
+# Roughly how many lines of schedule text fit across the columns and down one
+# landscape page. WeasyPrint stops repeating the table header on the pages of
+# an unbreakable row taller than a page, so only rows estimated to fit on a
+# page are kept whole; longer ones break between lines and list items.
+DESCRIPTION_CHARACTERS_PER_LINE = 55
+OUTCOME_CHARACTERS_PER_LINE = 45
+LINES_PER_PAGE = 38
+
+
+def estimated_schedule_lines(contract):
+    """The estimated height, in lines, of a contract's tallest cell in the schedule."""
+    description = sum(
+        len(paragraph) // DESCRIPTION_CHARACTERS_PER_LINE + 2
+        for paragraph in contract.description.split("\n\n")
+        if paragraph.strip()
+    )
+    outcomes = sum(
+        len(outcome.text) // OUTCOME_CHARACTERS_PER_LINE + 2
+        for outcome in contract.published_outcomes
+    ) + 2 * len(contract.outcome_sections)
+    details = 10 + 3 * len(contract.values.all()) + 3 * len(contract.options.all())
+    return max(description, outcomes, details)
+
+
+def printed_contract(contract):
+    """Attach what the templates print beside the contract's own properties."""
+    contract.outcome_sections = outcome_sections(contract.published_outcomes)
+    contract.fits_on_a_page = estimated_schedule_lines(contract) <= LINES_PER_PAGE
+    contract.printed_funding_streams = funding_streams(contract)
+    contract.printed_values = [
+        {
+            "value": value,
+            "years": value.by_year() if value.financial_year is None else {},
+        }
+        for value in contract.values.all()
+    ]
+    return contract
+
+
+def describe_filters(filterset):
+    """The filters applied, in words: "Category: Cybercrime; Ending within: 6 months"."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return ""
+    described = []
+    for name, field in filterset.form.fields.items():
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value):
+            continue
+        described.append(
+            f"{field.label or name.replace('_', ' ').capitalize()}: {_shown(field, value)}"
+        )
+    return "; ".join(described)
+
+
+def _shown(field, value):
+    choices = {str(key): label for key, label in getattr(field, "choices", []) if key != ""}
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return ", ".join(_shown(field, item) for item in value)
+    if choices and str(value) in choices:
+        return str(choices[str(value)])
+    if hasattr(value, "start") and hasattr(value, "stop"):  # a range from a RangeFilter
+        ends = [str(end) for end in (value.start, value.stop) if end is not None]
+        return " to ".join(ends)
+    return str(value)
+
+
+def schedule_context(contracts, filters_description=""):
+    """The schedule's rows grouped by category, and the set's totals per financial year."""
+    contracts = [
+        printed_contract(contract)
+        for contract in with_printed_relations(contracts).order_by(
+            "category__order", "category__name", "title", "reference"
+        )
+    ]
+    years = sorted({year for contract in contracts for year in contract.values_by_year()})
+    if years:
+        years = [
+            FinancialYear(start) for start in range(years[0].start_year, years[-1].start_year + 1)
+        ]
+    totals = (
+        ContractValue.objects.filter(contract__in=[contract.pk for contract in contracts])
+        .totals_by_year(years)
+        .get(None, {})
+    )
+    return {
+        "groups": [
+            {"category": category, "contracts": list(rows)}
+            for category, rows in groupby(contracts, key=lambda contract: contract.category)
+        ],
+        "contract_count": len(contracts),
+        "filters_description": filters_description,
+        "year_totals": [{"year": year, "total": totals.get(year, Decimal(0))} for year in years],
+        "grand_total": sum((contract.total_value for contract in contracts), Decimal(0)),
+        "options_total": sum((contract.options_value for contract in contracts), Decimal(0)),
+    }
+
+
+def schedule_html(contracts, filters_description=""):
+    """The schedule's finished HTML for a QuerySet of contracts (what WeasyPrint then renders)."""
+    return render_document_html(
+        "pdf/schedule.html",
+        schedule_context(contracts, filters_description),
+        title=SCHEDULE_TITLE,
+    )
+
+
+def summary_context(contract):
+    """One contract as its summary prints it (the contract must come from with_printed_relations)."""
+    printed_contract(contract)
+    return {
+        "contract": contract,
+        "sub_lines": list(contract.sub_lines.current().select_related("lead_provider")),
+        "this_year": FinancialYear.current(),
+    }
+
+
+def expiry_context(months, today=None):
+    """Contracts ending and option decisions due within ``months``, soonest first, with their money."""
+    today = today or timezone.localdate()
+    this_year = FinancialYear.containing(today)
+    ending = list(
+        Contract.objects.current()
+        .ending_within(months, today=today)
+        .with_value_in(this_year, name="value_this_year_amount")
+        .with_totals()
+        .select_related("lead_provider", "category")
+        .order_by("end_date", "title")
+    )
+    decisions = list(
+        ExtensionOption.objects.decisions_due_within(months, today=today)
+        .filter(contract__archived_at__isnull=True)
+        .select_related("contract", "contract__lead_provider")
+        .order_by("decision_due", "start_date")
+    )
+    for option in decisions:
+        option.is_overdue = option.decision_due is not None and option.decision_due < today
+    return {
+        "months": months,
+        "this_year": this_year,
+        "ending": ending,
+        "ending_total": sum((c.value_this_year_amount for c in ending), Decimal(0)),
+        "decisions": decisions,
+        "decisions_total": sum((option.amount or Decimal(0) for option in decisions), Decimal(0)),
+    }
+
+
+def register_version():
+    """A fingerprint of everything a document prints: it changes with any edit, insert or delete.
+
+    History tables gain a row on every save and delete, so their size and latest
+    date move on any change made through the models; the live counts and
+    ``updated_at`` catch bulk changes that bypass history; the small lookup
+    tables (categories, bodies, streams, cohorts) have no history and are
+    fingerprinted by their contents.
+    """
+    parts = [str(timezone.localdate())]
+    for model in (Contract, ContractValue, ExtensionOption, ContractPartner, Outcome, Provider):
+        history = model.history.model.objects.aggregate(
+            rows=Count("pk"), last_id=Max("pk"), last=Max("history_date")
+        )
+        parts.append(f"{model.__name__}:{history['rows']}:{history['last_id']}:{history['last']}")
+    for model in (Contract, Provider):
+        live = model.objects.aggregate(rows=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{model.__name__}:{live['rows']}:{live['last']}")
+    for model, fields in (
+        (Category, ("pk", "name", "order")),
+        (CommissioningBody, ("pk", "name")),
+        (FundingStream, ("pk", "name")),
+        (Cohort, ("pk", "name")),
+    ):
+        parts.append(repr(list(model.objects.order_by("pk").values_list(*fields))))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
