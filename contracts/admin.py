@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.archiving import ArchivingAdminMixin
 from commissioning.fy import format_money
+from commissioning.locking import VersionCheckedAdminMixin
 from outcomes.models import Outcome
 
 from .models import (
@@ -118,7 +120,7 @@ class CommissionerFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "title",
@@ -148,7 +150,7 @@ class ContractAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["cohorts", "co_commissioners"]
     readonly_fields = ["created_at", "updated_at", "archived_at"]
     inlines = [PartnerInline, ValueInline, OptionInline, OutcomeInline]
-    actions = ["exercise_next_option"]
+    actions = ["exercise_next_option", "archive_selected", "restore_selected"]
     fieldsets = [
         (None, {"fields": ["reference", "title", "category", "cohorts", "description"]}),
         (

@@ -1,13 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.archiving import ArchivingAdminMixin
+from commissioning.locking import VersionCheckedAdminMixin
+
 from .models import Provider
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "charity_number", "company_number", "org_id", "is_archived"]
-    list_filter = ["kind", ("archived_at", admin.EmptyFieldListFilter)]
+    list_filter = ["kind"]
     search_fields = ["name", "charity_number", "company_number"]
     readonly_fields = ["org_id", "archived_at", "created_at", "updated_at"]
     fieldsets = [

@@ -1,0 +1,178 @@
+"""Optimistic locking for contracts and providers: no edit silently overwrites another.
+
+Each save of an existing contract or provider adds one to its ``version``.
+An edit form carries the version the editor opened as a hidden field; when
+it comes back, the row is locked (``SELECT … FOR UPDATE``, inside the
+request's transaction) and its version compared. If someone saved in
+between, the form is refused with a list of what they changed; the form comes back
+holding both edits (their changes merged into the fields this editor left
+alone; where both changed a field, this editor's value, flagged) and the new
+version, so saving again after reading the list goes through.
+
+Why not django-concurrency: it raises on save deep inside the admin (a 409
+or a generic error page), its messages say nothing about *what* changed, and
+this needs only a hidden field, a locked read and the history already kept.
+"""
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model
+from django.db.models.signals import pre_save
+from django.utils import formats
+
+from commissioning.history import (
+    changed_fields,
+    describe_change,
+    person_name,
+    readable_moment,
+    related_names_for,
+)
+
+STALE_FORM_MESSAGE = "This form is out of date: reload the page and make your change again."
+
+
+def versioned_models():
+    from contracts.models import Contract
+    from providers.models import Provider
+
+    return [Contract, Provider]
+
+
+def count_new_version(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Every full save of an existing row is a new version (loaddata's raw saves are not)."""
+    if raw or instance._state.adding:
+        return
+    if update_fields is not None and "version" not in update_fields:
+        return
+    instance.version = (instance.version or 0) + 1
+
+
+def connect():
+    for model in versioned_models():
+        pre_save.connect(
+            count_new_version,
+            sender=model,
+            dispatch_uid=f"commissioning.locking.count_new_version.{model._meta.label}",
+        )
+
+
+def changes_since(instance, seen_version):
+    """Plain-words lines describing each save of ``instance`` after ``seen_version``."""
+    records = list(
+        instance.history.filter(version__gte=seen_version)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    seen = next((record for record in records if record.version == seen_version), None)
+    later = [record for record in records if record.version > seen_version]
+    if seen is None or not later:
+        return ["It was changed, but its history does not say how."]
+    lines, previous = [], seen
+    for record in later:
+        changes = changed_fields(previous, record)
+        names = related_names_for(changes)
+        described = "; ".join(describe_change(*change, names) for change in changes)
+        lines.append(
+            f"{person_name(record.history_user)} saved it at {readable_moment(record.history_date)}: "
+            + (described or "no field you can edit here changed")
+            + "."
+        )
+        previous = record
+    return lines
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """A model form that refuses to save over changes made since it was opened."""
+
+    seen_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        required=False,
+        error_messages={"invalid": STALE_FORM_MESSAGE, "min_value": STALE_FORM_MESSAGE},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+            self.fields["seen_version"].required = True
+            self.fields["seen_version"].error_messages["required"] = STALE_FORM_MESSAGE
+
+    def clean(self):
+        cleaned_data = super().clean()
+        seen_version = cleaned_data.get("seen_version")
+        if self.instance.pk is None or seen_version is None:
+            return cleaned_data
+        model = type(self.instance)
+        # Locked until the request's transaction ends, so two saves cannot both pass.
+        current = model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if current is None or current.version == seen_version:
+            return cleaned_data
+        seen = current.history.filter(version=seen_version).order_by("-history_date").first()
+        conflicts = self.take_their_changes(seen, current) if seen is not None else []
+        noun = model._meta.verbose_name
+        raise ValidationError(
+            [
+                f"Your changes have not been saved: someone else saved this {noun} "
+                "after you opened it.",
+                *changes_since(current, seen_version),
+                "The form below now holds their changes and yours together."
+                + (
+                    f" You both changed {', '.join(conflicts)}: the form keeps your value there."
+                    if conflicts
+                    else ""
+                )
+                + " Check it, then save again.",
+            ]
+        )
+
+    def take_their_changes(self, seen, current):
+        """Merge the other save into this form's data; return the labels of fields both changed.
+
+        A field the other editor changed and this one did not takes their value;
+        a field both changed keeps this editor's value. The form's hidden version
+        moves on, so saving the merged form again is deliberate and goes through.
+        """
+        data = self.data.copy()
+        data[self.add_prefix("seen_version")] = current.version
+        conflicts = []
+        for name, form_field in self.fields.items():
+            try:
+                model_field = current._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.many_to_many or not hasattr(seen, model_field.attname):
+                continue
+            before = getattr(seen, model_field.attname)
+            theirs = getattr(current, model_field.attname)
+            if theirs == before:
+                continue
+            mine = self.cleaned_data.get(name, before)
+            if isinstance(mine, Model):
+                mine = mine.pk
+            if mine == before:
+                key = self.add_prefix(name)
+                if isinstance(theirs, bool):
+                    if theirs:
+                        data[key] = "on"
+                    else:
+                        data.pop(key, None)
+                else:
+                    data[key] = "" if theirs is None else formats.localize_input(theirs)
+            elif mine != theirs:
+                conflicts.append(str(form_field.label or name).lower())
+        self.data = data
+        return conflicts
+
+
+class VersionCheckedAdminMixin:
+    """Put the version check into a ModelAdmin's change form."""
+
+    form = VersionCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
