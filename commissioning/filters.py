@@ -1,0 +1,96 @@
+"""The project's base for django-filter FilterSets: GOV.UK form markup and clear errors.
+
+A bad value in the query string (``?financial_year=next``) must show a GOV.UK
+error message on the form, never a 500 and never be silently dropped. The
+filters here turn every value a user can type into a typed value
+(``FinancialYear``, ``Decimal`` pounds) or a message saying how to write it.
+"""
+
+import django_filters
+from django import forms
+
+from commissioning.fy import FinancialYear, parse_money
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+_WIDGET_CLASSES = {
+    forms.Select: ("govuk-select", "govuk-select--error"),
+    forms.TextInput: ("govuk-input", "govuk-input--error"),
+    forms.NumberInput: ("govuk-input", "govuk-input--error"),
+}
+
+
+class GovukFilterForm(forms.Form):
+    """A filter form whose widgets carry GOV.UK classes, with error classes once validated."""
+
+    # Applied to text and number inputs so they are not full width.
+    input_width_classes = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            for widget_type, (css_class, _) in _WIDGET_CLASSES.items():
+                if isinstance(field.widget, widget_type):
+                    width = self.input_width_classes.get(name, "")
+                    field.widget.attrs["class"] = f"{css_class} {width}".strip()
+                    break
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            for widget_type, (_, error_class) in _WIDGET_CLASSES.items():
+                if isinstance(widget, widget_type):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {error_class}"
+                    break
+            bound = self[name]
+            described_by = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+            widget.attrs["aria-describedby"] = " ".join([*described_by, f"{bound.auto_id}-error"])
+
+
+class FinancialYearField(forms.CharField):
+    """A financial year typed as ``2024/25`` or ``2024`` (meaning 2024/25)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return FinancialYear.parse(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class MoneyField(forms.CharField):
+    """An amount of money typed as ``50000``, ``£50,000`` or ``£50k``."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_money(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class FinancialYearFilter(django_filters.Filter):
+    field_class = FinancialYearField
+
+
+class MoneyFilter(django_filters.Filter):
+    field_class = MoneyField
+
+
+class GovukFilterSet(django_filters.FilterSet):
+    """Base FilterSet for the register's pages (GOV.UK widgets and error markup)."""
+
+    class Meta:
+        form = GovukFilterForm
+
+    @property
+    def has_filters(self):
+        """True when the query string sets any of this FilterSet's filters."""
+        return self.is_bound and any(self.data.get(name) for name in self.filters)

@@ -1,0 +1,198 @@
+"""The register's filters, shared by the /contracts/ page, its exports and the PDF schedule.
+
+Everything a filter means lives here, so the same query string gives the same
+contracts on the page, in the CSV/XLSX export and in the printed schedule.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from commissioning.filters import (
+    YES_NO,
+    FinancialYearFilter,
+    GovukFilterForm,
+    GovukFilterSet,
+    MoneyFilter,
+)
+from contracts.models import (
+    Category,
+    CommissioningBody,
+    Contract,
+    ContractPartner,
+    ContractValue,
+    ExtensionOption,
+    FundingStream,
+    OptionStatus,
+    Status,
+)
+from providers.models import Provider
+
+# Furthest ahead "ending within" looks: ten years covers any contract the register holds.
+MAX_MONTHS_AHEAD = 120
+
+
+class ContractFilterForm(GovukFilterForm):
+    input_width_classes = {
+        "q": "govuk-!-width-full",
+        "financial_year": "govuk-input--width-5",
+        "ending_within": "govuk-input--width-3",
+        "value_min": "govuk-input--width-10",
+        "value_max": "govuk-input--width-10",
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("value_min"), cleaned.get("value_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "value_max",
+                f"Total value up to must be the same as or more than total value from (£{low:,}).",
+            )
+        return cleaned
+
+
+class ContractFilter(GovukFilterSet):
+    """Filters over ``Contract.objects``: every one combinable, all state in the query string."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_text",
+        help_text="Reference, title, description or provider name",
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(),
+        empty_label="Any category",
+        error_messages={"invalid_choice": "Select a category from the list"},
+    )
+    provider = django_filters.ModelChoiceFilter(
+        label="Provider",
+        queryset=Provider.objects.current(),
+        method="filter_provider",
+        empty_label="Any provider",
+        help_text="Lead provider or partner",
+        error_messages={"invalid_choice": "Select a provider from the list"},
+    )
+    commissioner = django_filters.ModelChoiceFilter(
+        label="Commissioner",
+        queryset=CommissioningBody.objects.all(),
+        method="filter_commissioner",
+        empty_label="Any commissioner",
+        help_text="Lead commissioner or co-commissioner",
+        error_messages={"invalid_choice": "Select a commissioner from the list"},
+    )
+    funding_stream = django_filters.ModelChoiceFilter(
+        label="Funding stream",
+        queryset=FundingStream.objects.all(),
+        method="filter_funding_stream",
+        empty_label="Any funding stream",
+        error_messages={"invalid_choice": "Select a funding stream from the list"},
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=Status.choices,
+        method="filter_status",
+        empty_label="Any status",
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
+    financial_year = FinancialYearFilter(
+        label="Active in financial year",
+        method="filter_financial_year",
+        help_text="For example, 2024/25",
+    )
+    ending_within = django_filters.NumberFilter(
+        label="Ending within (months)",
+        method="filter_ending_within",
+        help_text="Running contracts ending within this many months, for example 6",
+        min_value=1,
+        max_value=MAX_MONTHS_AHEAD,
+        decimal_places=0,
+        error_messages={
+            "invalid": "Ending within must be a whole number of months, for example 6",
+            "min_value": "Ending within must be at least 1 month",
+            "max_value": f"Ending within must be {MAX_MONTHS_AHEAD} months or fewer",
+            "max_decimal_places": "Ending within must be a whole number of months, for example 6",
+        },
+    )
+    value_min = MoneyFilter(
+        label="Total value from (£)",
+        method="filter_value_min",
+        help_text="For example, 50000 or £50k",
+    )
+    value_max = MoneyFilter(
+        label="Total value up to (£)",
+        method="filter_value_max",
+        help_text="For example, 250000 or £250k",
+    )
+    options_remaining = django_filters.ChoiceFilter(
+        label="Extension options remaining",
+        choices=YES_NO,
+        method="filter_options_remaining",
+        empty_label="Either",
+        error_messages={"invalid_choice": "Select yes or no for extension options remaining"},
+    )
+
+    class Meta:
+        model = Contract
+        form = ContractFilterForm
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        """Every word must appear in the reference, title, description, or a provider's name."""
+        for word in value.split():
+            partner_named = ContractPartner.objects.filter(
+                contract=OuterRef("pk"), provider__name__icontains=word
+            )
+            queryset = queryset.filter(
+                Q(reference__icontains=word)
+                | Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(lead_provider__name__icontains=word)
+                | Exists(partner_named)
+            )
+        return queryset
+
+    def filter_provider(self, queryset, name, provider):
+        partner = ContractPartner.objects.filter(contract=OuterRef("pk"), provider=provider)
+        return queryset.filter(Q(lead_provider=provider) | Exists(partner))
+
+    def filter_commissioner(self, queryset, name, body):
+        co_commissioner = Contract.co_commissioners.through.objects.filter(
+            contract=OuterRef("pk"), commissioningbody=body
+        )
+        return queryset.filter(Q(lead_commissioner=body) | Exists(co_commissioner))
+
+    def filter_funding_stream(self, queryset, name, stream):
+        funded = ContractValue.objects.filter(contract=OuterRef("pk"), funding_stream=stream)
+        option_funded = ExtensionOption.objects.filter(
+            contract=OuterRef("pk"), funding_stream=stream
+        )
+        return queryset.filter(Exists(funded) | Exists(option_funded))
+
+    def filter_status(self, queryset, name, status):
+        if "current_status" in queryset.query.annotations:
+            return queryset.filter(current_status=status)
+        return queryset.in_status(status)
+
+    def filter_financial_year(self, queryset, name, year):
+        return queryset.active_in(year)
+
+    def filter_ending_within(self, queryset, name, months):
+        return queryset.ending_within(int(months))
+
+    def filter_value_min(self, queryset, name, amount):
+        return self._with_totals(queryset).filter(total_amount__gte=amount)
+
+    def filter_value_max(self, queryset, name, amount):
+        return self._with_totals(queryset).filter(total_amount__lte=amount)
+
+    def filter_options_remaining(self, queryset, name, answer):
+        available = ExtensionOption.objects.filter(
+            contract=OuterRef("pk"), status=OptionStatus.AVAILABLE
+        )
+        return queryset.filter(Exists(available) if answer == "yes" else ~Exists(available))
+
+    @staticmethod
+    def _with_totals(queryset):
+        if "total_amount" in queryset.query.annotations:
+            return queryset
+        return queryset.with_totals()
