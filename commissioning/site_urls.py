@@ -2,9 +2,11 @@
 
 from django.urls import path
 
+from commissioning import views
+
 app_name = "site"
 
 urlpatterns: list = [
-    # path("", views.dashboard, name="dashboard"),
+    path("", views.dashboard, name="dashboard"),
     # path("reports/expiring.pdf", ..., name="expiring-pdf"),
 ]

@@ -168,6 +168,9 @@ class Status(models.TextChoices):
 
 
 RUNNING_STATUSES = (Status.LIVE, Status.EXTENDED)
+# Awarded contracts: their money is committed. Planned and in-procurement
+# services are not yet, and a terminated contract's money no longer is.
+COMMITTED_STATUSES = (Status.LIVE, Status.EXTENDED, Status.ENDED)
 
 
 class ContractQuerySet(models.QuerySet):
@@ -547,6 +550,13 @@ class ContractPartner(models.Model):
 
 
 class DatedAmountQuerySet(models.QuerySet):
+    def committed(self):
+        """Amounts on awarded contracts still in the register (not archived, not planned,
+        in procurement or terminated): what the dashboard counts as committed spend."""
+        return self.filter(
+            contract__archived_at__isnull=True, contract__status__in=COMMITTED_STATUSES
+        )
+
     def in_year(self, year):
         """Rows whose period touches financial ``year``."""
         year = FinancialYear.parse(year)

@@ -1,7 +1,24 @@
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from commissioning import expressions
+from commissioning.fy import FinancialYear
 
 
 class ProviderKind(models.TextChoices):
@@ -21,6 +38,51 @@ class ProviderQuerySet(models.QuerySet):
 
     def archived(self):
         return self.filter(archived_at__isnull=False)
+
+    def with_contract_counts(self):
+        """Annotate ``contracts_held``: current contracts a provider holds as lead or partner,
+        each counted once."""
+        # Imported here: contracts.models refers to this module's Provider.
+        from contracts.models import Contract, ContractPartner
+
+        partner_here = ContractPartner.objects.filter(
+            contract=OuterRef("pk"), provider=OuterRef(OuterRef("pk"))
+        )
+        held = (
+            Contract.objects.current()
+            .filter(Q(lead_provider=OuterRef("pk")) | Exists(partner_here))
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(count=Func(F("pk"), function="COUNT"))
+            .values("count")
+        )
+        return self.annotate(
+            contracts_held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+        )
+
+    def with_annual_value(self, year=None):
+        """Annotate ``annual_value``: the provider's annual value is the sum, apportioned to
+        financial ``year`` (this one by default), of the values of the current contracts it
+        leads. Partners' shares are not recorded, so partnerships add nothing."""
+        from contracts.models import ContractValue
+
+        year = FinancialYear.parse(year) if year is not None else FinancialYear.current()
+        led_values = (
+            ContractValue.objects.in_year(year)
+            .filter(contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True)
+            .order_by()
+            .values("contract__lead_provider")
+            .annotate(total=Sum(expressions.amount_in_year(year)))
+            .values("total")
+        )
+        return self.annotate(
+            annual_value=Coalesce(
+                Subquery(led_values, output_field=expressions.MONEY),
+                Value(Decimal(0)),
+                output_field=expressions.MONEY,
+            )
+        )
 
     def get_by_natural_key(self, name):
         return self.get(name=name)
@@ -59,6 +121,9 @@ class Provider(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("providers:detail", args=[self.pk])
 
     def natural_key(self):
         return (self.name,)

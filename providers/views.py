@@ -1,0 +1,59 @@
+"""Providers: the list with what each holds, and one provider with its contracts."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from commissioning.fy import FinancialYear
+from contracts.models import Contract, ContractPartner
+from providers.filters import ProviderFilter
+from providers.models import Provider
+from providers.tables import ProviderTable
+
+
+class ProviderListView(SingleTableMixin, FilterView):
+    model = Provider
+    filterset_class = ProviderFilter
+    table_class = ProviderTable
+    table_pagination = {"per_page": 50}
+    template_name = "providers/provider_list.html"
+
+    def get_queryset(self):
+        self.year = FinancialYear.current()
+        return Provider.objects.current().with_contract_counts().with_annual_value(self.year)
+
+    def get_table_kwargs(self):
+        return {"year": self.year}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.year, **kwargs)
+
+
+def provider_detail(request, pk):
+    year = FinancialYear.current()
+    provider = get_object_or_404(
+        Provider.objects.with_contract_counts().with_annual_value(year), pk=pk
+    )
+    partnership = ContractPartner.objects.filter(contract=OuterRef("pk"), provider=provider)
+    contracts = (
+        Contract.objects.current()
+        .filter(Q(lead_provider=provider) | Exists(partnership))
+        .with_status()
+        .with_totals()
+        .with_value_in(year, name="value_this_year_amount")
+        .select_related("category", "lead_provider")
+        .prefetch_related(
+            Prefetch(
+                "partners",
+                queryset=ContractPartner.objects.filter(provider=provider),
+                to_attr="partnerships_of_provider",
+            )
+        )
+        .order_by("-end_date", "reference")
+    )
+    return render(
+        request,
+        "providers/provider_detail.html",
+        {"provider": provider, "contracts": contracts, "year": year},
+    )
