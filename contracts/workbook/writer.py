@@ -1,0 +1,254 @@
+"""Writing the register, or part of it, as a workbook in the import format; and the blank template.
+
+Money is written as numbers, dates as real dates, a value or option covering
+one whole financial year as ``financial_year`` (``2022/23``) and any other
+period as ``start_date`` and ``end_date``. Rows come out in a fixed order, so
+exporting the same register twice gives the same cells.
+"""
+
+from django.db.models import Prefetch, Q
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from contracts.models import (
+    Category,
+    Cohort,
+    CommissioningBody,
+    Contract,
+    ContractPartner,
+    ContractValue,
+    ExtensionOption,
+    FundingStream,
+)
+from outcomes.models import Measure, Outcome
+from providers.models import Provider
+
+from .columns import (
+    CATEGORIES,
+    COHORTS,
+    COMMISSIONERS,
+    CONTRACTS,
+    FUNDING_STREAMS,
+    MEASURES,
+    NOTES_SHEET,
+    OPTIONS,
+    OUTCOMES,
+    PARTNERS,
+    PROVIDERS,
+    SHEETS,
+    VALUES,
+    CellType,
+)
+
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "#,##0.00"
+WIDE_COLUMNS = {"title", "description", "text", "notes", "internal_notes", "address"}
+
+
+def _cell_value(column, record):
+    """What ``column`` holds for ``record``, as a spreadsheet cell value (None for blank)."""
+    if column.name == "reference" and column.refers_to == "Contracts":
+        return record.contract.reference
+    if column.name == "parent_reference":
+        return record.parent.reference if record.parent_id else None
+    if column.name == "archived":
+        return "yes" if record.archived_at else "no"
+    if column.name == "financial_year":
+        year = record.financial_year
+        return str(year) if year else None
+    if column.name in ("start_date", "end_date") and hasattr(record, "financial_year"):
+        return None if record.financial_year else getattr(record, column.name)
+    if column.type == CellType.NAMES:
+        names = sorted(related.name for related in getattr(record, column.model_field).all())
+        return "; ".join(names) or None
+    value = getattr(record, column.model_field)
+    if column.refers_to:
+        return value.name if value is not None else None
+    if column.type == CellType.YES_NO:
+        return "yes" if value else "no"
+    if value == "":
+        return None
+    return value
+
+
+def _header_row(worksheet, sheet):
+    bold = Font(bold=True)
+    cells = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(worksheet, value=column.header)
+        cell.font = bold
+        cells.append(cell)
+    return cells
+
+
+def _data_row(worksheet, sheet, record):
+    cells = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(worksheet, value=_cell_value(column, record))
+        if column.type == CellType.DATE:
+            cell.number_format = DATE_FORMAT
+        elif column.type == CellType.MONEY:
+            cell.number_format = MONEY_FORMAT
+        cells.append(cell)
+    return cells
+
+
+def _add_sheet(workbook, sheet, records):
+    worksheet = workbook.create_sheet(sheet.name)
+    worksheet.freeze_panes = "A2"
+    for index, column in enumerate(sheet.columns):
+        worksheet.column_dimensions[get_column_letter(index + 1)].width = (
+            50 if column.name in WIDE_COLUMNS else 18
+        )
+    worksheet.append(_header_row(worksheet, sheet))
+    for record in records:
+        worksheet.append(_data_row(worksheet, sheet, record))
+
+
+def export_contracts(contracts=None, include_archived=False):
+    """The contracts an export writes, with everything the sheets need fetched in a few queries."""
+    if contracts is None:
+        contracts = Contract.objects.all()
+    if not include_archived:
+        contracts = contracts.filter(archived_at__isnull=True)
+    return (
+        contracts.select_related("category", "lead_provider", "lead_commissioner", "parent")
+        .prefetch_related(
+            "cohorts",
+            "co_commissioners",
+            Prefetch(
+                "partners",
+                ContractPartner.objects.select_related("provider").order_by(
+                    "area", "provider__name", "pk"
+                ),
+            ),
+            Prefetch(
+                "values",
+                ContractValue.objects.select_related("funding_stream", "payer").order_by(
+                    "start_date", "end_date", "pk"
+                ),
+            ),
+            Prefetch(
+                "options",
+                ExtensionOption.objects.select_related("funding_stream", "payer").order_by(
+                    "start_date", "end_date", "pk"
+                ),
+            ),
+            Prefetch("outcomes", Outcome.objects.select_related("measure").order_by("order", "pk")),
+        )
+        .order_by("category__order", "category__name", "reference")
+    )
+
+
+def write_workbook(path, contracts=None, include_archived=False):
+    """Write ``contracts`` (default: the whole register) to ``path`` (a path or binary file).
+
+    With the whole register every provider, commissioner, category, cohort,
+    measure and funding stream is written, so an import into an empty database
+    gives the same register back; with a filtered queryset, only those the
+    chosen contracts use. Returns the number of contracts written.
+    """
+    whole_register = contracts is None
+    contracts = list(export_contracts(contracts, include_archived))
+    partners = [partner for contract in contracts for partner in contract.partners.all()]
+    values = [value for contract in contracts for value in contract.values.all()]
+    options = [option for contract in contracts for option in contract.options.all()]
+    outcomes = [outcome for contract in contracts for outcome in contract.outcomes.all()]
+
+    used_providers = {c.lead_provider_id for c in contracts} | {p.provider_id for p in partners}
+    used_bodies = (
+        {c.lead_commissioner_id for c in contracts}
+        | {body.pk for c in contracts for body in c.co_commissioners.all()}
+        | {amount.payer_id for amount in [*values, *options]}
+    )
+    used_streams = {amount.funding_stream_id for amount in [*values, *options]}
+    funding_streams = FundingStream.objects.select_related("provided_by").order_by("name")
+    if not whole_register:
+        funding_streams = funding_streams.filter(pk__in=used_streams)
+    funding_streams = list(funding_streams)
+    used_bodies |= {stream.provided_by_id for stream in funding_streams}
+
+    if whole_register:
+        providers = Provider.objects.all()
+        if not include_archived:
+            providers = providers.filter(Q(archived_at__isnull=True) | Q(pk__in=used_providers))
+        bodies = CommissioningBody.objects.all()
+        categories = Category.objects.all()
+        cohorts = Cohort.objects.all()
+        measures = Measure.objects.all()
+    else:
+        providers = Provider.objects.filter(pk__in=used_providers)
+        bodies = CommissioningBody.objects.filter(pk__in=used_bodies)
+        categories = Category.objects.filter(pk__in={c.category_id for c in contracts})
+        cohorts = Cohort.objects.filter(
+            pk__in={cohort.pk for c in contracts for cohort in c.cohorts.all()}
+        )
+        measures = Measure.objects.filter(pk__in={o.measure_id for o in outcomes})
+
+    workbook = Workbook(write_only=True)
+    for sheet, records in (
+        (PROVIDERS, providers.order_by("name")),
+        (COMMISSIONERS, bodies.order_by("name")),
+        (CATEGORIES, categories.order_by("order", "name")),
+        (COHORTS, cohorts.order_by("name")),
+        (FUNDING_STREAMS, funding_streams),
+        (MEASURES, measures.order_by("name")),
+        (CONTRACTS, contracts),
+        (PARTNERS, partners),
+        (VALUES, values),
+        (OPTIONS, options),
+        (OUTCOMES, outcomes),
+    ):
+        _add_sheet(workbook, sheet, records)
+    workbook.save(path)
+    return len(contracts)
+
+
+def _notes_rows():
+    yield ["sheet", "column", "required", "what to write", "example"]
+    for sheet in SHEETS:
+        yield [sheet.name, "", "", sheet.help, ""]
+        for column in sheet.columns:
+            what = column.help or ""
+            if column.type == "choice":
+                allowed = "one of: " + ", ".join(column.allowed_values())
+                what = f"{what} {allowed}".strip()
+            elif column.type == CellType.NAMES:
+                what = what or "Names separated by ;"
+            kind = f"({column.type})"
+            yield [
+                sheet.name,
+                column.name,
+                "yes" if column.required else "",
+                f"{what} {kind}".strip(),
+                "" if column.example is None else str(column.example),
+            ]
+
+
+def write_template(path):
+    """A blank workbook with every sheet's headers and a Notes sheet explaining each column."""
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = NOTES_SHEET
+    for row in _notes_rows():
+        notes.append(row)
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (16, 22, 10, 90, 30), strict=True):
+        notes.column_dimensions[letter].width = width
+    for row in notes.iter_rows(min_row=2):
+        row[3].alignment = Alignment(wrap_text=True, vertical="top")
+    notes.freeze_panes = "A2"
+    for sheet in SHEETS:
+        worksheet = workbook.create_sheet(sheet.name)
+        worksheet.append([column.header for column in sheet.columns])
+        for index, column in enumerate(sheet.columns):
+            worksheet.column_dimensions[get_column_letter(index + 1)].width = (
+                50 if column.name in WIDE_COLUMNS else 18
+            )
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        worksheet.freeze_panes = "A2"
+    workbook.save(path)
