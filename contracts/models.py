@@ -277,7 +277,11 @@ class ContractQuerySet(models.QuerySet):
         )
 
     def with_options_remaining(self):
-        """Annotate ``has_options_remaining``: an option is available and its decision is not overdue."""
+        """Annotate ``has_options_remaining``: the contract has an option still available.
+
+        An option whose decision date has passed still counts until it is marked lapsed,
+        as ``Contract.options_remaining`` counts it.
+        """
         return self.annotate(
             has_options_remaining=Exists(
                 ExtensionOption.objects.filter(
@@ -426,6 +430,8 @@ class Contract(models.Model):
     @property
     def current_status(self):
         """The status today: a live or extended contract whose end date has passed is ended."""
+        if "_annotated_status" in self.__dict__:
+            return self._annotated_status
         if (
             self.status in RUNNING_STATUSES
             and self.end_date
@@ -433,6 +439,12 @@ class Contract(models.Model):
         ):
             return Status.ENDED
         return self.status
+
+    @current_status.setter
+    def current_status(self, value):
+        # ``with_status()`` annotates rows under this name; keep the database's
+        # answer, which may have been computed for a day other than today.
+        self._annotated_status = value
 
     @property
     def current_status_label(self):
@@ -594,7 +606,8 @@ class DatedAmountQuerySet(models.QuerySet):
             )
             for year in years
         }
-        rows = self.filter(start_date__lte=years[-1].end, end_date__gte=years[0].start).order_by()
+        rows = self.filter(start_date__lte=max(years).end, end_date__gte=min(years).start)
+        rows = rows.order_by()
         rows = rows.values(group_by).annotate(**sums) if group_by else [rows.aggregate(**sums)]
         return {
             (row[group_by] if group_by else None): {
@@ -768,12 +781,15 @@ class ExtensionOption(DatedAmount):
     @transaction.atomic
     def exercise(self, funding_stream=None, payer=None):
         """Exercise the option: its period and amount become a contract value and the end date moves."""
+        contract = Contract.objects.select_for_update().get(pk=self.contract_id)
+        # Read the status again under the lock: a second click, or another
+        # user's, must not commit the same option's money twice.
+        self.status = ExtensionOption.objects.values_list("status", flat=True).get(pk=self.pk)
         if self.status != OptionStatus.AVAILABLE:
             raise ValidationError(
                 f"This option is {self.get_status_display().lower()}: only an available option "
                 "can be exercised."
             )
-        contract = Contract.objects.select_for_update().get(pk=self.contract_id)
         if self.amount is not None:
             ContractValue.objects.create(
                 contract=contract,
@@ -795,7 +811,12 @@ class ExtensionOption(DatedAmount):
         self.contract = contract
         return contract
 
+    @transaction.atomic
     def decline(self):
+        """Decline the option: it no longer counts towards the maximum end date or value."""
+        # Lock as exercise() does, so an option is never both exercised and declined.
+        Contract.objects.select_for_update().get(pk=self.contract_id)
+        self.status = ExtensionOption.objects.values_list("status", flat=True).get(pk=self.pk)
         if self.status != OptionStatus.AVAILABLE:
             raise ValidationError("Only an available option can be declined.")
         self.status = OptionStatus.DECLINED
