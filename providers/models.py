@@ -139,6 +139,9 @@ class Provider(models.Model):
         if charity:
             return f"GB-CHC-{charity}"
         company = self.company_number.strip().upper().replace(" ", "")
+        if company.isdigit():
+            # Companies House numbers have eight characters; leading zeros are often dropped.
+            company = company.zfill(8)
         if company:
             return f"GB-COH-{company}"
         return ""
