@@ -11,7 +11,9 @@ import hashlib
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, F, Max, Prefetch
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 
 from commissioning.fy import FinancialYear
@@ -19,6 +21,7 @@ from commissioning.pdf import render_document_html
 from outcomes.models import Outcome, OutcomeKind
 from providers.models import Provider
 
+from .filters import ContractFilter
 from .models import (
     Category,
     Cohort,
@@ -29,9 +32,10 @@ from .models import (
     ExtensionOption,
     FundingStream,
 )
+from .views.register import register_queryset
 
 SCHEDULE_TITLE = "Commissioned services schedule"
-EXPIRY_TITLE = "Contracts ending and option decisions due"
+EXPIRY_TITLE = "Contracts ending and decisions due"
 
 # The order outcomes are printed in, under these headings.
 OUTCOME_SECTIONS = [
@@ -49,7 +53,7 @@ OUTCOME_SECTIONS = [
 def with_printed_relations(contracts):
     """The contracts with everything a document prints fetched in a fixed number of queries."""
     return contracts.select_related(
-        "category", "lead_provider", "lead_commissioner"
+        "category", "lead_provider", "lead_commissioner", "parent"
     ).prefetch_related(
         "cohorts",
         "co_commissioners",
@@ -89,13 +93,14 @@ def funding_streams(contract):
     return list(streams.values())
 
 
-# Roughly how many lines of schedule text fit across the columns and down one
-# landscape page. WeasyPrint stops repeating the table header on the pages of
-# an unbreakable row taller than a page, so only rows estimated to fit on a
-# page are kept whole; longer ones break between lines and list items.
+# A landscape page holds about 40 lines of schedule text. Rows up to half a
+# page are kept whole; taller ones break between lines and list items, so a
+# long row neither leaves half a page empty nor, taller than a page, loses the
+# repeated table header (WeasyPrint drops it on the pages of an unbreakable
+# oversized row).
 DESCRIPTION_CHARACTERS_PER_LINE = 55
 OUTCOME_CHARACTERS_PER_LINE = 45
-LINES_PER_PAGE = 38
+LINES_KEPT_WHOLE = 22
 
 
 def estimated_schedule_lines(contract):
@@ -116,7 +121,7 @@ def estimated_schedule_lines(contract):
 def printed_contract(contract):
     """Attach what the templates print beside the contract's own properties."""
     contract.outcome_sections = outcome_sections(contract.published_outcomes)
-    contract.fits_on_a_page = estimated_schedule_lines(contract) <= LINES_PER_PAGE
+    contract.fits_on_a_page = estimated_schedule_lines(contract) <= LINES_KEPT_WHOLE
     contract.printed_funding_streams = funding_streams(contract)
     contract.printed_values = [
         {
@@ -126,6 +131,23 @@ def printed_contract(contract):
         for value in contract.values.all()
     ]
     return contract
+
+
+def schedule_filterset(data):
+    """The register's filters bound to a query string, over the same QuerySet the register page uses."""
+    return ContractFilter(data, queryset=register_queryset())
+
+
+def normalised_query(filterset):
+    """The filter values that were given, in a fixed order: one string per distinct schedule."""
+    names = list(filterset.form.fields)
+    given = QueryDict(mutable=True)
+    for key in sorted(filterset.data):
+        if any(key == name or key.startswith(f"{name}_") for name in names):
+            values = sorted(value.strip() for value in filterset.data.getlist(key) if value.strip())
+            if values:
+                given.setlist(key, values)
+    return given.urlencode()
 
 
 def describe_filters(filterset):
@@ -163,8 +185,14 @@ def schedule_context(contracts, filters_description=""):
     """The schedule's rows grouped by category, and the set's totals per financial year."""
     contracts = [
         printed_contract(contract)
+        # A sub-line follows its main contract, as in the seed table.
         for contract in with_printed_relations(contracts).order_by(
-            "category__order", "category__name", "title", "reference"
+            "category__order",
+            "category__name",
+            Coalesce("parent__title", "title"),
+            F("parent").asc(nulls_first=True),
+            "title",
+            "reference",
         )
     ]
     years = sorted({year for contract in contracts for year in contract.values_by_year()})

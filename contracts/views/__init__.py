@@ -1,0 +1,1 @@
+"""The contracts pages, one module per topic."""
