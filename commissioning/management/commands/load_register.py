@@ -1,8 +1,9 @@
 """Load the register shipped in fixtures/ into an empty database.
 
-Safe to run on every start: when the database already holds contracts it
-loads nothing, so edits made since are never overwritten and nothing is
-duplicated.
+Safe to run on every start: when the database already holds any contract,
+provider, body, funding stream, category or cohort it loads nothing, so edits
+made since are never overwritten and nothing is duplicated. (The fixture's rows
+carry primary keys: loading it beside rows typed in by hand would replace them.)
 """
 
 from pathlib import Path
@@ -12,7 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from contracts.models import Contract
+from contracts.models import Category, Cohort, CommissioningBody, Contract, FundingStream
+from providers.models import Provider
+
+REGISTER_MODELS = [Contract, Provider, CommissioningBody, FundingStream, Category, Cohort]
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "cumbria_register.json"
 
@@ -27,6 +31,11 @@ class Command(BaseCommand):
         existing = Contract.objects.count()
         if existing:
             self.stdout.write(f"The register already holds {existing} contracts: nothing loaded.")
+            return
+        started = [model for model in REGISTER_MODELS if model.objects.exists()]
+        if started:
+            names = ", ".join(str(model._meta.verbose_name_plural) for model in started)
+            self.stdout.write(f"The register already holds {names}: nothing loaded.")
             return
         with transaction.atomic():
             call_command("loaddata", fixture, verbosity=0)
