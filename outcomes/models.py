@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
+
+from commissioning.fy import FinancialYear
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -78,6 +81,16 @@ class OutcomeQuerySet(models.QuerySet):
     def published(self):
         """Outcomes that may appear in a published schedule."""
         return self.filter(is_published=True)
+
+    def reported_in(self, year):
+        """Outcomes whose dated period overlaps financial ``year`` (a one-day period counts;
+        a period with only one end stated is taken to be that day)."""
+        year = FinancialYear.parse(year)
+        starts = Coalesce("period_start", "period_end")
+        ends = Coalesce("period_end", "period_start")
+        return self.alias(reported_from=starts, reported_to=ends).filter(
+            reported_from__lte=year.end, reported_to__gte=year.start
+        )
 
 
 class Outcome(models.Model):

@@ -1,5 +1,9 @@
 from django.urls import path
 
+from outcomes import views
+
 app_name = "outcomes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OutcomeListView.as_view(), name="list"),
+]

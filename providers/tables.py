@@ -34,6 +34,7 @@ class ProviderTable(RegisterTable):
     class Meta(RegisterTable.Meta):
         model = Provider
         fields = ["name", "kind", "contracts_held", "annual_value"]
+        attrs = {**RegisterTable.Meta.attrs, "id": "providers"}
         empty_text = "No provider matches these filters."
 
     def __init__(self, *args, year, **kwargs):

@@ -258,4 +258,4 @@ def test_the_dashboard_runs_as_many_queries_for_200_contracts_as_for_5(staff_cli
     make_register(195)
     many = count_queries(staff_client, "/")
     assert few == many
-    assert many <= 12
+    assert many <= 20  # sign-in, session and savepoints included
