@@ -61,6 +61,11 @@ run: install static system register
 test: install static system
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+# Benchmarks on a database of their own (bench/bench.sqlite3, or a commissioning_bench
+# database on the DATABASE_URL server); prints the table and writes bench/results.md.
+bench: install static system
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

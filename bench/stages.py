@@ -1,0 +1,283 @@
+"""The benchmark's stages, run in order on one database that grows between them.
+
+Each stage records its figures in the ``Report``; a stage whose page or
+function does not exist (yet) records why instead of stopping the run, so a
+partial table is still a table.
+"""
+
+import importlib
+import os
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from io import StringIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import NoReverseMatch, reverse
+
+from bench.measure import HeavyRun, current_rss_mb, in_child, run_here, time_pages
+from bench.report import Report
+from contracts.models import Category, Contract
+from providers.models import Provider
+
+
+@dataclass
+class Page:
+    """A page to time: a name, how to build its URL from the data present, and its stock twin."""
+
+    name: str
+    url: object  # callable(Sample) -> str
+    compare_with: list = field(default_factory=list)  # names of bench-only pages to compare
+
+
+@dataclass
+class Sample:
+    """Rows the page URLs point at, chosen the same way at every size."""
+
+    contract_reference: str
+    provider_pk: int
+    category_pk: int
+
+
+def sample():
+    contract = Contract.objects.current().order_by("reference").first()
+    # The provider holding the most contracts: the heaviest provider page.
+    provider = (
+        Provider.objects.filter(name__startswith="Synthetic ").order_by("pk").first()
+        or Provider.objects.order_by("pk").first()
+    )
+    category = Category.objects.order_by("pk").first()
+    return Sample(contract.reference, provider.pk, category.pk)
+
+
+def url_for(name, *args, query=""):
+    return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+REGISTER = "contracts:register"
+FILTERED_QUERY = "status=live&category={category}&options_remaining=yes"
+SORTED_QUERY = "sort=-end_date"
+
+PAGES = [
+    Page("Register, page 1", lambda s: url_for(REGISTER)),
+    Page(
+        "Register, filtered",
+        lambda s: url_for(REGISTER, query=FILTERED_QUERY.format(category=s.category_pk)),
+    ),
+    Page("Register, sorted", lambda s: url_for(REGISTER, query=SORTED_QUERY)),
+    Page("Contract page", lambda s: url_for("contracts:detail", s.contract_reference)),
+    Page("Dashboard", lambda s: url_for("site:dashboard")),
+    Page("Provider page", lambda s: url_for("providers:detail", s.provider_pk)),
+]
+# Routed only inside the bench (bench/urls.py): the floor and the stock view.
+FLOOR = Page("Bare JSON floor (same 50 rows)", lambda s: url_for("bench:floor"))
+STOCK = Page("Stock SingleTableMixin + FilterView", lambda s: url_for("bench:stock"))
+
+
+LOCAL_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+def seed(contracts, say):
+    output = StringIO()
+    call_command("seed_scale", contracts=contracts, stdout=output)
+    say(output.getvalue().strip())
+
+
+def logged_in_client():
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure_pages(report, size, requests, say):
+    client = logged_in_client()
+    chosen = sample()
+    urls = {}
+    for page in [*PAGES, FLOOR, STOCK]:
+        try:
+            urls[page.name] = page.url(chosen)
+        except NoReverseMatch:
+            report.add_page(size, page.name, None, note="page not built yet")
+    try:
+        timings = time_pages(client, urls, requests=requests)
+    except Exception as error:
+        traceback.print_exc()
+        for name in urls:
+            report.add_page(size, name, None, note=f"error: {error!r}"[:120])
+        return
+    for name, timing in timings.items():
+        report.add_page(size, name, timing)
+        say(
+            f"{size:>6} {name}: median {timing.median_ms or 0:.1f} ms, "
+            f"p95 {timing.p95_ms or 0:.1f} ms, {timing.query_count} queries {timing.error}"
+        )
+
+
+# PDFs ---------------------------------------------------------------------
+
+
+def schedule_functions():
+    """The PDF engineer's functions: build the schedule's HTML, and render HTML to PDF."""
+    documents = importlib.import_module("contracts.documents")
+    pdf = importlib.import_module("commissioning.pdf")
+    return documents.schedule_html, pdf.html_to_pdf, pdf
+
+
+def bare_weasyprint(html):
+    """WeasyPrint and nothing else: the same HTML and stylesheets, default options."""
+    from weasyprint import HTML
+
+    pdf = importlib.import_module("commissioning.pdf")
+    return len(HTML(string=html, base_url=pdf.static_base_url()).write_pdf())
+
+
+def ours_pdf():
+    """Our whole path for the schedule: queryset, HTML, PDF/UA render (as the view does)."""
+    schedule_html, html_to_pdf, _ = schedule_functions()
+    return len(html_to_pdf(schedule_html(Contract.objects.current())))
+
+
+def measure_pdf(report, label, say, runs=1):
+    try:
+        schedule_html, _, _ = schedule_functions()
+    except (ImportError, AttributeError) as error:
+        report.add_pdf(label, None, None, note=f"not available: {error}")
+        return
+    contracts = Contract.objects.current().count()
+    html = schedule_html(Contract.objects.current())
+    for _ in range(runs):
+        ours = in_child(ours_pdf)
+        bare = in_child(lambda: bare_weasyprint(html))
+        report.add_pdf(f"{label} ({contracts:,} contracts)", ours, bare)
+        say(
+            f"PDF {label}: ours {ours.seconds:.1f} s / {ours.peak_mb:.0f} MB, "
+            f"bare {bare.seconds:.1f} s / {bare.peak_mb:.0f} MB {ours.error or bare.error}"
+        )
+
+
+def measure_cached_download(report, say):
+    """A second download of an unchanged schedule, through the view."""
+    client = logged_in_client()
+    try:
+        url = reverse("contracts:schedule-pdf")
+    except NoReverseMatch:
+        report.add_extra("Schedule PDF, repeat download (cached)", "page not built yet")
+        return
+    first = run_here(lambda: client.get(url))
+    name = "Schedule PDF, repeat download (cached)"
+    timing = time_pages(client, {name: url}, requests=30, warmup=0)[name]
+    report.add_extra(
+        "Schedule PDF, first download",
+        f"{first.seconds * 1000:.0f} ms (HTTP {first.result.status_code})",
+    )
+    report.add_page("real", name, timing)
+    say(f"Cached schedule: median {timing.median_ms or 0:.1f} ms, {timing.query_count} queries")
+
+
+def measure_background_pdf(report, size, say):
+    """The 1,000-row schedule through the background task, rendered by a separate worker."""
+    client = logged_in_client()
+    try:
+        url = reverse("contracts:schedule-pdf")
+    except NoReverseMatch:
+        report.add_extra(f"Background schedule ({size:,})", "page not built yet")
+        return
+    rss_before = current_rss_mb()
+    response = client.get(url)
+    say(f"Schedule request at 1,000 answered HTTP {response.status_code}")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--queue-name", "*"],
+        cwd=settings.BASE_DIR,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    started = time.perf_counter()
+    _, status, usage = os.wait4(worker.pid, 0)
+    worker.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    rss_after = current_rss_mb()
+    report.add_background(
+        seconds=seconds,
+        worker_peak_mb=usage.ru_maxrss / 1024,
+        web_before_mb=rss_before,
+        web_after_mb=rss_after,
+        status=response.status_code,
+        error=worker.stderr.read().decode()[-300:] if worker.returncode else "",
+    )
+    say(
+        f"Background schedule: worker {seconds:.1f} s, peak {usage.ru_maxrss / 1024:.0f} MB; "
+        f"web RSS {rss_before:.0f} → {rss_after:.0f} MB"
+    )
+
+
+# Workbook -----------------------------------------------------------------
+
+
+def measure_workbook(report, size, say):
+    """XLSX export and import of the whole register (the workbook engineer's functions)."""
+    try:
+        workbook = importlib.import_module("contracts.workbook")
+        export = workbook.export_register
+        import_ = workbook.import_register
+    except (ImportError, AttributeError) as error:
+        report.add_extra(f"XLSX export / import ({size:,})", f"not available: {error}")
+        return
+    path = settings.BASE_DIR / "bench" / "bench-export.xlsx"
+    exported = run_here(lambda: export(Contract.objects.current(), path))
+    report.add_extra(f"XLSX export ({size:,} contracts)", _seconds(exported))
+    imported = run_here(lambda: import_(path))
+    report.add_extra(f"Workbook import ({size:,} contracts)", _seconds(imported))
+    path.unlink(missing_ok=True)
+    say(f"Workbook: export {_seconds(exported)}, import {_seconds(imported)}")
+
+
+def _seconds(run: HeavyRun):
+    if run.error:
+        return "error: " + run.error.strip().splitlines()[-1][:100]
+    return f"{run.seconds:.1f} s"
+
+
+# The run --------------------------------------------------------------------
+
+
+def run_all(engine, say, options):
+    report = Report(
+        engine=engine,
+        cores=os.cpu_count(),
+        requests=options.requests,
+        sizes=(options.small, options.large),
+    )
+    say(f"{engine}, {os.cpu_count()} cores. Migrating the bench database…")
+    call_command("migrate", verbosity=0)
+    # Error reports go nowhere: a failing page is reported in the table, not mailed.
+    with override_settings(ROOT_URLCONF="bench.urls", MAILERS=LOCAL_MAIL, ADMINS=[]):
+        seed(options.small, say)
+        measure_pages(report, options.small, options.requests, say)
+        seed(options.pdf, say)
+        measure_pdf(report, f"Schedule, {options.pdf:,}", say)
+        seed(options.background, say)
+        measure_background_pdf(report, options.background, say)
+        measure_workbook(report, options.background, say)
+        seed(options.large, say)
+        measure_pages(report, options.large, options.requests, say)
+        call_command("seed_scale", clear=True, stdout=StringIO())
+        fixture = settings.BASE_DIR / "fixtures" / "cumbria_register.json"
+        if fixture.exists():
+            call_command("load_register", stdout=StringIO())
+            measure_pdf(report, "Schedule, real register", say)
+            measure_cached_download(report, say)
+        else:
+            report.add_extra("Real register PDF", "fixtures/cumbria_register.json missing")
+    connection.close()
+    return report
