@@ -9,6 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .cells import CellError, is_blank, read_cell, shown
@@ -93,7 +94,7 @@ def _read_headers(sheet, header_cells, errors):
                     f"“{shown(value).strip()}” is not a column of this sheet; "
                     f"the columns are: {known}.",
                     sheet.name,
-                    column=f"{position}",
+                    column=get_column_letter(position),
                 )
             )
             columns.append(None)
@@ -146,8 +147,8 @@ def _read_sheet(sheet, worksheet, errors):
                 row.failed.add(column.name)
                 errors.append(row.error(str(error), column.name))
         for column in sheet.required_columns:
-            present = column.name in row.values
-            if present and row.values[column.name] is None and column.name not in row.failed:
+            in_sheet = column.name in row.values
+            if in_sheet and row.values[column.name] is None and column.name not in row.failed:
                 row.failed.add(column.name)
                 errors.append(row.error(f"{column.name} is required but blank.", column.name))
         parsed.rows.append(row)
@@ -185,7 +186,7 @@ def read_workbook(path):
                 parsed.errors.append(WorkbookError("this sheet appears twice.", sheet.name))
                 continue
             parsed.sheets[sheet.name] = _read_sheet(sheet, workbook[title], parsed.errors)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except (zipfile.BadZipFile, OSError) as error:
         parsed.errors.append(WorkbookError(f"The workbook could not be read: {error}."))
     finally:
         workbook.close()
