@@ -6,6 +6,8 @@ filters here turn every value a user can type into a typed value
 (``FinancialYear``, ``Decimal`` pounds) or a message saying how to write it.
 """
 
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
 
@@ -94,3 +96,31 @@ class GovukFilterSet(django_filters.FilterSet):
     def has_filters(self):
         """True when the query string sets any of this FilterSet's filters."""
         return self.is_bound and any(self.data.get(name) for name in self.filters)
+
+    def selected_filters(self):
+        """``[(label, shown value, query string without it)]`` for each valid filter in use.
+
+        Feeds the "Selected filters" tags, each a link that removes its filter.
+        """
+        if not self.is_bound or not self.is_valid():
+            return []
+        selected = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], ()):
+                continue
+            field = self.form.fields[name]
+            shown = value
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                shown = dict(field.choices).get(value, value)
+            remaining = [
+                (key, item) for key, item in self._query_items() if key not in (name, "page")
+            ]
+            selected.append((field.label, str(shown), f"?{urlencode(remaining)}"))
+        return selected
+
+    def _query_items(self):
+        if hasattr(self.data, "lists"):
+            return [(key, item) for key, items in self.data.lists() for item in items]
+        return list(self.data.items())

@@ -10,7 +10,7 @@ spreadsheet formula.
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from commissioning.fy import format_money
+from commissioning.fy import format_money, to_pennies
 
 # Characters that make Excel, LibreOffice or Google Sheets treat a cell as a
 # formula (OWASP "CSV injection"); a leading apostrophe makes it plain text.
@@ -24,7 +24,18 @@ def neutralise_formula(value):
     return value
 
 
-class MoneyColumn(tables.Column):
+class Column(tables.Column):
+    """A django-tables2 column with a ``cell_class`` for its ``<td>`` (GOV.UK modifier classes)."""
+
+    cell_class = ""
+
+    def __init__(self, *args, cell_class=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cell_class is not None:
+            self.cell_class = cell_class
+
+
+class MoneyColumn(Column):
     """An amount in pounds: ``£1,234,567`` on the page, a number in exports, right-aligned."""
 
     cell_class = "govuk-table__cell--numeric"
@@ -37,10 +48,11 @@ class MoneyColumn(tables.Column):
         return format_money(value)
 
     def value(self, value):
-        return value
+        # SQLite's arithmetic can leave stray digits (121073.790000000).
+        return to_pennies(value)
 
 
-class UkDateColumn(tables.Column):
+class UkDateColumn(Column):
     """A date as ``31 March 2025`` on the page and a real date in exports."""
 
     cell_class = "app-table__cell--nowrap"

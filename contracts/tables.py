@@ -1,0 +1,122 @@
+"""The register table on /contracts/ and its CSV/XLSX exports."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from commissioning.fy import FinancialYear
+from commissioning.tables import MoneyColumn, RegisterTable, UkDateColumn
+from contracts.models import RUNNING_STATUSES, Contract, Status
+
+# A running contract ending within this many days shows "ends in N days".
+ENDING_SOON_DAYS = 183
+
+STATUS_TAG_COLOURS = {
+    Status.PLANNED: "govuk-tag--grey",
+    Status.PROCUREMENT: "govuk-tag--purple",
+    Status.LIVE: "govuk-tag--green",
+    Status.EXTENDED: "govuk-tag--turquoise",
+    Status.ENDED: "govuk-tag--grey",
+    Status.TERMINATED: "govuk-tag--red",
+}
+STATUS_LABELS = dict(Status.choices)
+
+
+class ContractTable(RegisterTable):
+    """The register: one row per contract, from ``Contract.objects.current()`` with annotations.
+
+    Expects the queryset to carry ``current_status`` (``with_status()``),
+    ``total_amount`` (``with_totals()``) and ``value_in_current_year``
+    (``with_value_in(FinancialYear.current(), name="value_in_current_year")``), and
+    to ``select_related("category", "lead_provider")``: no cell runs a query.
+    """
+
+    caption = "Contracts in the register"
+
+    reference = tables.Column(verbose_name="Reference")
+    title = tables.Column(verbose_name="Title")
+    category = tables.Column(
+        verbose_name="Category",
+        accessor="category__name",
+        order_by=("category__order", "category__name", "reference"),
+    )
+    lead_provider = tables.Column(
+        verbose_name="Lead provider",
+        accessor="lead_provider__name",
+        order_by=("lead_provider__name", "reference"),
+    )
+    value_in_current_year = MoneyColumn(
+        verbose_name="Value this year",
+        order_by=("value_in_current_year", "reference"),
+    )
+    total_amount = MoneyColumn(verbose_name="Total value", order_by=("total_amount", "reference"))
+    end_date = UkDateColumn(verbose_name="End date", order_by=("end_date", "reference"))
+    current_status = tables.Column(
+        verbose_name="Status", order_by=("current_status", "end_date", "reference")
+    )
+
+    class Meta(RegisterTable.Meta):
+        model = Contract
+        fields = ()
+        sequence = (
+            "reference",
+            "title",
+            "category",
+            "lead_provider",
+            "value_in_current_year",
+            "total_amount",
+            "end_date",
+            "current_status",
+        )
+        order_by = ("category",)
+
+    # Sort and page links swap the whole register region (filters and results).
+    htmx_target = "#register"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        # One reverse() for the whole table, not one per row.
+        self.detail_url_prefix = reverse("contracts:detail", args=["-"])[:-2]
+        year = FinancialYear.current()
+        self.columns["value_in_current_year"].column.verbose_name = f"Value {year}"
+
+    def render_reference(self, value):
+        return format_html(
+            '<a class="govuk-link" href="{}{}/">{}</a>', self.detail_url_prefix, value, value
+        )
+
+    def value_reference(self, value):
+        return value
+
+    def render_current_status(self, value, record):
+        label = STATUS_LABELS.get(value, value)
+        ending = self.days_left(record, value)
+        if ending is None:
+            return format_html(
+                '<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_COLOURS.get(value, ""), label
+            )
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--orange">{}</strong>'
+            '<span class="app-ends-in govuk-body-s">ends in {} day{}</span>',
+            label,
+            ending,
+            "" if ending == 1 else "s",
+        )
+
+    def value_current_status(self, value, record):
+        label = STATUS_LABELS.get(value, value)
+        ending = self.days_left(record, value)
+        return label if ending is None else f"{label} (ends in {ending} days)"
+
+    def days_left(self, record, status):
+        return days_left(record.end_date, status, self.today)
+
+
+def days_left(end_date, status, today=None):
+    """Days to the end of a running contract ending within ENDING_SOON_DAYS; None otherwise."""
+    if status not in RUNNING_STATUSES or end_date is None:
+        return None
+    days = (end_date - (today or timezone.localdate())).days
+    return days if 0 <= days <= ENDING_SOON_DAYS else None

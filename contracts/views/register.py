@@ -1,0 +1,144 @@
+"""The register pages: the filtered, sortable list of contracts with its exports, and one contract."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin, TableExport
+
+from commissioning.fy import FinancialYear
+from contracts.filters import ContractFilter
+from contracts.models import Contract, ContractPartner, ContractValue, ExtensionOption
+from contracts.tables import STATUS_TAG_COLOURS, ContractTable, days_left
+from outcomes.models import Outcome, OutcomeKind
+
+REGISTER_PAGE_SIZE = 50
+
+
+def register_queryset():
+    """Current contracts with everything the register table shows, in one query per page."""
+    return (
+        Contract.objects.current()
+        .select_related("category", "lead_provider")
+        .with_status()
+        .with_totals()
+        .with_value_in(FinancialYear.current(), name="value_in_current_year")
+    )
+
+
+class ContractRegisterView(ExportMixin, SingleTableMixin, FilterView):
+    """/contracts/: the register, filtered by the query string, as a page, CSV or XLSX.
+
+    An htmx request (filtering or sorting in place) gets only the ``register``
+    partial of the same template. Rows are counted once: django-tables2
+    paginates, the view does not (no ``paginate_by``).
+    """
+
+    model = Contract
+    filterset_class = ContractFilter
+    table_class = ContractTable
+    template_name = "contracts/register.html"
+    table_pagination = {"per_page": REGISTER_PAGE_SIZE}
+    export_formats = (TableExport.CSV, TableExport.XLSX)
+    dataset_kwargs = {"title": "Register"}
+
+    def get_queryset(self):
+        return register_queryset()
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.history_restore_request:
+            return [f"{self.template_name}#register"]
+        return [self.template_name]
+
+    def get_export_filename(self, export_format):
+        return f"register-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def render_to_response(self, context, **kwargs):
+        # An export of an invalid filter would be a file of nothing: show the
+        # page with its error messages instead.
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return super(ExportMixin, self).render_to_response(context, **kwargs)
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["financial_year"] = FinancialYear.current()
+        context["wide_layout"] = True
+        context["export_links"] = self.export_links()
+        return context
+
+    def export_links(self):
+        """CSV and XLSX links carrying the page's filters and sort, without its page number."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        links = []
+        for export_format in self.export_formats:
+            query[self.export_trigger_param] = export_format
+            links.append((export_format.upper(), f"?{query.urlencode()}"))
+        return links
+
+
+class ContractDetailView(DetailView):
+    """/contracts/<reference>/: everything the register holds about one contract."""
+
+    template_name = "contracts/contract_detail.html"
+    context_object_name = "contract"
+
+    def get_object(self, queryset=None):
+        contracts = (
+            Contract.objects.current()
+            .select_related("category", "lead_provider", "lead_commissioner", "parent")
+            .with_status()
+            .prefetch_related(
+                "cohorts",
+                "co_commissioners",
+                Prefetch(
+                    "partners",
+                    queryset=ContractPartner.objects.select_related("provider").order_by(
+                        "role", "area", "provider__name"
+                    ),
+                ),
+                Prefetch(
+                    "values",
+                    queryset=ContractValue.objects.select_related("funding_stream", "payer"),
+                ),
+                Prefetch(
+                    "options",
+                    queryset=ExtensionOption.objects.select_related("funding_stream", "payer"),
+                ),
+                Prefetch("outcomes", queryset=Outcome.objects.select_related("measure")),
+                Prefetch("sub_lines", queryset=Contract.objects.current().order_by("reference")),
+            )
+        )
+        return get_object_or_404(contracts, reference=self.kwargs["reference"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = self.object
+        amounts = [*contract.values.all(), *contract.options.all()]
+        context["funding_streams"] = distinct(amount.funding_stream for amount in amounts)
+        context["payers"] = distinct(value.payer for value in contract.values.all())
+        context["status_tag_class"] = STATUS_TAG_COLOURS.get(contract.current_status, "")
+        context["ending_in_days"] = days_left(contract.end_date, contract.current_status)
+        context["values_by_year"] = contract.values_by_year()
+        context["current_year"] = FinancialYear.current()
+        context["outcome_groups"] = outcomes_by_kind(contract.outcomes.all())
+        context["show_internal_notes"] = self.request.user.is_staff and bool(
+            contract.internal_notes
+        )
+        return context
+
+
+def distinct(items):
+    """The items that are not None, each once, in first-seen order."""
+    return list(dict.fromkeys(item for item in items if item is not None))
+
+
+def outcomes_by_kind(outcomes):
+    """``[(kind label, [outcomes])]`` in the order the kinds are declared, skipping empty kinds."""
+    groups = {kind: [] for kind in OutcomeKind}
+    for outcome in outcomes:
+        groups[OutcomeKind(outcome.kind)].append(outcome)
+    return [(kind.label, kind, items) for kind, items in groups.items() if items]
