@@ -155,6 +155,10 @@ except ValueError as error:
     raise ImproperlyConfigured(
         f"DATABASE_URL is not a database URL Django knows: {error}"
     ) from None
+if not DATABASES["default"]["NAME"]:
+    # dj-database-url accepts "postgres://" and leaves the name empty, which
+    # would only fail later, on the first query.
+    raise ImproperlyConfigured("DATABASE_URL names no database: end it with /<database name>.")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
