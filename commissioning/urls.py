@@ -9,3 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 503 when the database is unreachable, 500 otherwise (403 and 404 use templates/403.html, 404.html).
+handler500 = "commissioning.errors.server_error"

@@ -1,0 +1,81 @@
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "not the password"
+
+
+def fail_to_sign_in(client, url, username, times):
+    for _ in range(times):
+        response = client.post(url, {"username": username, "password": WRONG})
+    return response
+
+
+@pytest.mark.parametrize("login_url", ["/accounts/login/", "/admin/login/"])
+def test_five_failed_sign_ins_lock_the_user_out_with_a_clear_message(login_url, editor):
+    from tests.security.conftest import PASSWORD
+
+    client = Client()
+    response = fail_to_sign_in(client, login_url, "jane", 4)
+    assert response.status_code == 200  # still the login form, with its error
+
+    response = fail_to_sign_in(client, login_url, "jane", 1)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Sign-in locked" in page
+    assert "There have been 5 failed attempts" in page
+    assert "locked for 30 minutes" in page
+
+    # Even the right password is refused while locked out.
+    response = client.post(login_url, {"username": "jane", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_administrator_unlocks_a_user_in_admin(client, editor, administrator):
+    from tests.security.conftest import PASSWORD
+
+    stranger = Client()
+    fail_to_sign_in(stranger, "/accounts/login/", "jane", 5)
+    attempt = AccessAttempt.objects.get(username="jane")
+
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/axes/accessattempt/",
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+
+    response = stranger.post("/accounts/login/", {"username": "jane", "password": PASSWORD})
+    assert response.status_code == 302
+    assert stranger.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_an_editor_cannot_unlock_anyone(client, editor):
+    client.force_login(editor)
+    assert client.get("/admin/axes/accessattempt/").status_code == 403
+
+
+def test_another_user_on_the_same_network_is_not_locked_out_by_someone_elses_failures(
+    editor, second_editor
+):
+    from tests.security.conftest import PASSWORD
+
+    client = Client()
+    fail_to_sign_in(client, "/accounts/login/", "jane", 5)
+    response = client.post("/accounts/login/", {"username": "omar", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_successful_sign_in_resets_the_count(editor):
+    from tests.security.conftest import PASSWORD
+
+    client = Client()
+    fail_to_sign_in(client, "/accounts/login/", "jane", 4)
+    client.post("/accounts/login/", {"username": "jane", "password": PASSWORD})
+    client.post("/accounts/logout/")
+    response = fail_to_sign_in(client, "/accounts/login/", "jane", 4)
+    assert response.status_code == 200
