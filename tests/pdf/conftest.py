@@ -1,0 +1,74 @@
+import subprocess
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def pdf_cache_dir(settings, tmp_path):
+    """Each test stores its PDFs in a folder of its own, so nothing is served from another test."""
+    settings.PDF_CACHE_DIR = tmp_path / "pdf"
+    return settings.PDF_CACHE_DIR
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """A client signed in as an ordinary member of staff."""
+    user = django_user_model.objects.create_user("officer", password="not-a-real-password")
+    client.force_login(user)
+    return client
+
+
+def response_bytes(response):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    return body
+
+
+def poppler(tool, pdf, folder, *options):
+    path = folder / "document.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        [tool, *options, str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def pdf_text(tmp_path):
+    """The text of a PDF as ``pdftotext -layout`` reads it (pages separated by form feeds)."""
+    return lambda pdf: poppler("pdftotext", pdf, tmp_path, "-layout")
+
+
+@pytest.fixture
+def pdf_phrases(tmp_path):
+    """The PDF's text in reading order with whitespace collapsed, so a phrase that wraps
+    inside a table cell still reads as one phrase."""
+    return lambda pdf: " ".join(poppler("pdftotext", pdf, tmp_path).split())
+
+
+class PdfInfo:
+    """``pdfinfo``'s fields as a dict (Title, Author, CreationDate, Tagged, Pages …), and its XMP."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def _run(self, pdf, *options):
+        path = self.folder / "info.pdf"
+        path.write_bytes(pdf)
+        return subprocess.run(
+            ["pdfinfo", *options, str(path)], capture_output=True, text=True, check=True
+        ).stdout
+
+    def __call__(self, pdf):
+        return {
+            name.strip(): value.strip()
+            for name, _, value in (line.partition(":") for line in self._run(pdf).splitlines())
+        }
+
+    def meta(self, pdf):
+        return self._run(pdf, "-meta")
+
+
+@pytest.fixture
+def pdf_info(tmp_path):
+    return PdfInfo(tmp_path)
