@@ -18,6 +18,7 @@ from .models import (
     ExtensionOption,
     FundingStream,
     OptionStatus,
+    Status,
 )
 
 
@@ -105,6 +106,21 @@ class FundingStreamFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CurrentStatusFilter(admin.SimpleListFilter):
+    """Status as the register pages show it: a live contract past its end date is ended."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.filter(current_status=self.value())
+        return queryset
+
+
 class CommissionerFilter(admin.SimpleListFilter):
     title = "commissioner"
     parameter_name = "commissioner"
@@ -126,13 +142,13 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
         "title",
         "category",
         "lead_provider",
-        "status",
+        "status_today",
         "end_date",
         "total",
     ]
     list_filter = [
         "category",
-        "status",
+        CurrentStatusFilter,
         CommissionerFilter,
         FundingStreamFilter,
         EndingSoonFilter,
@@ -178,7 +194,11 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_totals()
+        return super().get_queryset(request).with_totals().with_status()
+
+    @admin.display(description="Status", ordering="current_status")
+    def status_today(self, contract):
+        return contract.current_status_label
 
     @admin.display(description="Total value", ordering="total_amount")
     def total(self, contract):
