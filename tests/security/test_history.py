@@ -185,3 +185,20 @@ def test_an_archived_contract_keeps_its_history_and_leaves_the_register(editor):
         "Archived",
         "Title changed from “Victim support” to “Victim support service”",
     ]
+
+
+def test_the_contract_page_shows_its_history_in_plain_words(editor, viewer_client):
+    value = ContractValueFactory(year=2024, amount=Decimal("130000"))
+    saved_by(editor, value, amount=Decimal("135000"))
+
+    response = viewer_client.get(value.contract.get_absolute_url())
+
+    page = response.content.decode()
+    assert "Year 2024/25 value changed from £130,000 to £135,000 by Jane Smith on" in page
+    assert "with the option to revert, in admin" not in page  # a viewer cannot revert
+
+
+def test_an_editor_is_pointed_to_admin_to_revert(editor, editor_client):
+    contract = ContractFactory()
+    page = editor_client.get(contract.get_absolute_url()).content.decode()
+    assert f"/admin/contracts/contract/{contract.pk}/history/" in page
