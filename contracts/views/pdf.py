@@ -11,7 +11,7 @@ transaction held open that long would block writers on SQLite.
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -37,9 +37,18 @@ DEFAULT_MONTHS_AHEAD = 12
 
 
 def pdf_download(path, filename):
+    """A stored PDF, streamed from disk."""
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
+
+
+def fresh_pdf(key, pdf, filename):
+    """Store a PDF just rendered and answer with the bytes already in hand."""
+    store_pdf(key, pdf)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def bad_request(request, title, errors):
@@ -67,7 +76,7 @@ def schedule_pdf(request):
         queue_schedule(key, parameters)
         return redirect("site:schedule-progress", key=key)
     pdf = html_to_pdf(schedule_html(contracts, describe_filters(filterset)))
-    return pdf_download(store_pdf(key, pdf), filename)
+    return fresh_pdf(key, pdf, filename)
 
 
 @transaction.non_atomic_requests
@@ -84,7 +93,7 @@ def summary_pdf(request, reference):
     pdf = render_pdf(
         "pdf/summary.html", summary_context(contract), title=f"Contract summary: {contract.title}"
     )
-    return pdf_download(store_pdf(key, pdf), filename)
+    return fresh_pdf(key, pdf, filename)
 
 
 def months_ahead(raw):
@@ -115,7 +124,7 @@ def expiring_pdf(request):
         return pdf_download(path, filename)
     title = f"{EXPIRY_TITLE}: next {months} month{'s' if months != 1 else ''}"
     pdf = render_pdf("pdf/expiring.html", expiry_context(months), title=title)
-    return pdf_download(store_pdf(key, pdf), filename)
+    return fresh_pdf(key, pdf, filename)
 
 
 def stored_or_404(key):

@@ -1,0 +1,127 @@
+"""A repeat download is served from disk; a large schedule is rendered by the task worker."""
+
+from unittest import mock
+
+import pytest
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from contracts import tasks
+from contracts.documents import register_version, schedule_filterset
+from contracts.views import pdf as pdf_views
+from outcomes.models import Outcome
+from tests.factories import CategoryFactory, ContractFactory, OutcomeFactory
+
+from .conftest import response_bytes
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def render_spy():
+    """Counts WeasyPrint renders made by the views while still rendering for real."""
+    with mock.patch.object(pdf_views, "html_to_pdf", wraps=pdf_views.html_to_pdf) as spy:
+        yield spy
+
+
+def test_a_repeat_download_of_an_unchanged_schedule_is_not_rendered_again(staff_client, render_spy):
+    ContractFactory(title="Helpline")
+
+    first = response_bytes(staff_client.get("/contracts/schedule.pdf?q=Help"))
+    second = response_bytes(staff_client.get("/contracts/schedule.pdf?q=Help&status="))
+
+    assert render_spy.call_count == 1
+    assert first == second
+
+
+def test_an_edit_makes_the_schedule_render_again(staff_client, render_spy, pdf_phrases):
+    contract = ContractFactory(title="Helpline")
+    response_bytes(staff_client.get("/contracts/schedule.pdf"))
+
+    contract.title = "Renamed helpline"
+    contract.save()
+    text = pdf_phrases(response_bytes(staff_client.get("/contracts/schedule.pdf")))
+
+    assert render_spy.call_count == 2
+    assert "Renamed helpline" in text
+
+
+def test_the_data_version_changes_with_any_edit_including_deletes():
+    contract = ContractFactory()
+    outcome = OutcomeFactory(contract=contract)
+    versions = [register_version()]
+
+    outcome.delete()
+    versions.append(register_version())
+    Outcome.objects.create(contract=contract, kind="aim", text="New aim")
+    versions.append(register_version())
+    category = contract.category
+    category.name = "Renamed category"
+    category.save()
+    versions.append(register_version())
+    CategoryFactory(name="Unused new category")
+    versions.append(register_version())
+
+    assert len(set(versions)) == len(versions)
+
+
+@override_settings(SCHEDULE_BACKGROUND_ROWS=2)
+def test_a_schedule_above_the_threshold_is_queued_not_rendered_in_the_request(
+    staff_client, render_spy
+):
+    for _ in range(3):
+        ContractFactory()
+
+    response = staff_client.get("/contracts/schedule.pdf")
+
+    assert render_spy.call_count == 0
+    assert response.status_code == 302
+    progress = staff_client.get(response["Location"])
+    page = progress.content.decode()
+    assert "Your schedule is being prepared" in page
+    assert '<meta http-equiv="refresh" content="10">' in page
+    assert DBTaskResult.objects.count() == 1
+    # Asking again while it is queued does not queue it twice.
+    assert staff_client.get("/contracts/schedule.pdf")["Location"] == response["Location"]
+    assert DBTaskResult.objects.count() == 1
+
+
+@override_settings(SCHEDULE_BACKGROUND_ROWS=2, TASKS=IMMEDIATE_TASKS)
+def test_the_worker_renders_a_queued_schedule_and_the_page_offers_the_file(
+    staff_client, render_spy, pdf_phrases
+):
+    for number in range(3):
+        ContractFactory(title=f"Service number {number}")
+
+    response = staff_client.get("/contracts/schedule.pdf", follow=True)
+
+    page = response.content.decode()
+    assert "Your schedule is ready" in page
+    key = response.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
+    download = staff_client.get(f"/reports/schedule/{key}.pdf")
+    assert download["Content-Type"] == "application/pdf"
+    text = pdf_phrases(response_bytes(download))
+    assert all(f"Service number {number}" in text for number in range(3))
+    assert render_spy.call_count == 0  # rendered by the task, not by the view
+
+
+def test_the_render_task_stores_the_schedule_for_the_query_string(pdf_phrases):
+    ContractFactory(title="Kept")
+    ContractFactory(title="Filtered out")
+    filterset = schedule_filterset({"q": "Kept"})
+    assert filterset.is_valid()
+
+    tasks.render_schedule.call("q=Kept", "schedule-" + "0" * 40)
+
+    stored = pdf_views.stored_pdf("schedule-" + "0" * 40)
+    text = pdf_phrases(stored.read_bytes())
+    assert "Kept" in text
+    assert "Filtered out" not in text
+
+
+def test_an_unknown_progress_link_is_not_found(staff_client):
+    assert staff_client.get("/reports/schedule/schedule-" + "1" * 40 + "/").status_code == 404
+    assert staff_client.get("/reports/schedule/not-a-key/").status_code == 404
+    assert staff_client.get("/reports/schedule/schedule-" + "1" * 40 + ".pdf").status_code == 404
