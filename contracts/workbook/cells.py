@@ -6,6 +6,7 @@ returns None for a blank cell and raises CellError otherwise.
 """
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -159,16 +160,25 @@ def _choice_key(text):
     return re.sub(r"[\s_\-]+", "_", str(text).strip().casefold())
 
 
+@functools.cache
+def _spellings(column):
+    """Every accepted spelling of ``column``'s choices: values, labels and aliases."""
+    spellings = {_choice_key(alias): str(choice) for alias, choice in column.aliases}
+    for choice, label in column.choices.choices:
+        spellings.setdefault(_choice_key(choice), str(choice))
+        spellings.setdefault(_choice_key(label), str(choice))
+    return spellings
+
+
 def read_choice(value, column):
     if is_blank(value):
         return None
+    spellings = _spellings(column)
+    if isinstance(value, str) and value in spellings:
+        return spellings[value]
     key = _choice_key(shown(value))
-    spellings = {_choice_key(alias): choice for alias, choice in column.aliases}
-    for choice, label in column.choices.choices:
-        spellings.setdefault(_choice_key(choice), choice)
-        spellings.setdefault(_choice_key(label), choice)
     if key in spellings:
-        return str(spellings[key])
+        return spellings[key]
     allowed = ", ".join(column.allowed_values())
     raise CellError(
         f"“{shown(value)}” is not a {column.name} this register knows; use one of: {allowed}."

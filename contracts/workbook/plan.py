@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from contracts.models import (
     Category,
@@ -631,10 +632,11 @@ class RegisterImport:
             return tuple(comparable(record, name) for name in names)
 
         unmatched = list(existing)
+        stored = {id(old): signature(old, compared) for old in existing}
         kept, leftover = [], []
         for record in wanted:
             mine = signature(record, compared)
-            match = next((old for old in unmatched if signature(old, compared) == mine), None)
+            match = next((old for old in unmatched if stored[id(old)] == mine), None)
             if match is None:
                 leftover.append(record)
             else:
@@ -666,49 +668,98 @@ class RegisterImport:
 
     # Writing ----------------------------------------------------------------
 
-    def _contracts_parents_first(self):
-        ordered, done = [], set()
+    def _contracts_in_generations(self):
+        """The contracts in groups, each contract's parent (if on the sheet) in an earlier group."""
+        depths = {}
 
-        def visit(reference):
-            if reference in done:
-                return
-            done.add(reference)
-            parent = self.contracts[reference].parent_reference
-            if parent in self.contracts:
-                visit(parent)
-            ordered.append(self.contracts[reference])
+        def depth(reference):
+            if reference not in depths:
+                parent = self.contracts[reference].parent_reference
+                depths[reference] = depth(parent) + 1 if parent in self.contracts else 0
+            return depths[reference]
 
-        for reference in self.contracts:
-            visit(reference)
-        return ordered
+        generations = {}
+        for reference, plan in self.contracts.items():
+            generations.setdefault(depth(reference), []).append(plan)
+        return [generations[level] for level in sorted(generations)]
 
-    def write(self):
-        """Write every change in one transaction (call only when there are no errors)."""
+    def write(self, user=None):
+        """Write every change in one transaction (call only when there are no errors).
+
+        New rows are inserted in bulk (with their history rows); changed rows are
+        saved one by one so each gets its history row and its new version.
+        """
         with transaction.atomic():
             for lookup in self.lookups.values():
                 for record in lookup.to_save:
-                    record.save()
-            for plan in self._contracts_parents_first():
-                contract = plan.contract
-                if plan.parent_given and not _same_target(contract.parent_id, plan.parent):
-                    contract.parent = plan.parent
-                if contract.pk is None or plan.changed:
-                    contract.save()
+                    if record.pk is not None:
+                        record.save()
+                _create(lookup.model, [r for r in lookup.to_save if r.pk is None], user)
+            for generation in self._contracts_in_generations():
+                self._write_contracts(generation, user)
+            for child in CHILD_SHEETS:
+                self._write_children(child, user)
+
+    def _write_contracts(self, plans, user):
+        new = []
+        for plan in plans:
+            contract = plan.contract
+            if plan.parent_given and not _same_target(contract.parent_id, plan.parent):
+                contract.parent = plan.parent
+            if contract.pk is None:
+                new.append(plan)
+            elif plan.changed:
+                contract.save()
                 for name, records in plan.m2m.items():
                     getattr(contract, name).set(records)
-            for plan in self.contracts.values():
-                for to_delete, to_update, to_create, _kept in plan.children.values():
-                    for record in to_delete:
-                        record.delete()
-                    for record in to_update:
-                        record.save()
-                    for record in to_create:
-                        record.contract = plan.contract
-                        record.save()
+        _create(Contract, [plan.contract for plan in new], user)
+        for name in ("cohorts", "co_commissioners"):
+            through = getattr(Contract, name).through
+            target = getattr(Contract, name).field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                [
+                    through(contract_id=plan.contract.pk, **{f"{target}_id": record.pk})
+                    for plan in new
+                    for record in plan.m2m.get(name, [])
+                ],
+                batch_size=BATCH_SIZE,
+            )
+
+    def _write_children(self, child, user):
+        to_delete, to_create = [], []
+        for plan in self.contracts.values():
+            if child.sheet.name not in plan.children:
+                continue
+            deleted, updated, created, _kept = plan.children[child.sheet.name]
+            to_delete.extend(record.pk for record in deleted)
+            for record in updated:
+                record.save()
+            for record in created:
+                record.contract = plan.contract
+                to_create.append(record)
+        if to_delete:
+            child.model.objects.filter(pk__in=to_delete).delete()
+        _create(child.model, to_create, user)
 
 
-def import_workbook(path, dry_run=False):
-    """Check the workbook at ``path`` and, unless ``dry_run`` or there are errors, write it."""
+BATCH_SIZE = 500
+
+
+def _create(model, records, user):
+    """Insert new rows in bulk, with their history rows when the model keeps history."""
+    if not records:
+        return
+    if hasattr(model, "history"):
+        bulk_create_with_history(records, model, batch_size=BATCH_SIZE, default_user=user)
+    else:
+        model.objects.bulk_create(records, batch_size=BATCH_SIZE)
+
+
+def import_workbook(path, dry_run=False, user=None):
+    """Check the workbook at ``path`` and, unless ``dry_run`` or there are errors, write it.
+
+    ``user`` is recorded as the author of the history rows of records created in bulk.
+    """
     parsed = read_workbook(path)
     if not parsed.sheets and not parsed.errors:
         parsed.errors.append(WorkbookError("The workbook has none of the register's sheets."))
@@ -717,7 +768,7 @@ def import_workbook(path, dry_run=False):
     if report.errors or dry_run:
         return report
     try:
-        plan.write()
+        plan.write(user)
     except (DatabaseError, ValidationError) as error:
         report.errors.append(
             WorkbookError(f"The register refused the import, so nothing was written: {error}")
