@@ -11,7 +11,7 @@ import hashlib
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, F, Max, Prefetch
+from django.db.models import Count, F, Max, Prefetch, Sum
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -270,21 +270,25 @@ def expiry_context(months, today=None):
 def register_version():
     """A fingerprint of everything a document prints: it changes with any edit, insert or delete.
 
-    History tables gain a row on every save and delete, so their size and latest
-    date move on any change made through the models; the live counts and
-    ``updated_at`` catch bulk changes that bypass history; the small lookup
-    tables (categories, bodies, streams, cohorts) have no history and are
-    fingerprinted by their contents.
+    History tables gain a row on every save and delete made through the models,
+    so their size and latest entry move on any such change; the live tables'
+    sizes, highest ids, ``updated_at`` and sums of money catch bulk inserts,
+    updates and deletes that bypass history; the small lookup tables (categories, bodies,
+    streams, cohorts) have no history and are fingerprinted by their contents.
+    The date is part of it because statuses and "value this year" follow the calendar.
     """
     parts = [str(timezone.localdate())]
     for model in (Contract, ContractValue, ExtensionOption, ContractPartner, Outcome, Provider):
         history = model.history.model.objects.aggregate(
             rows=Count("pk"), last_id=Max("pk"), last=Max("history_date")
         )
-        parts.append(f"{model.__name__}:{history['rows']}:{history['last_id']}:{history['last']}")
-    for model in (Contract, Provider):
-        live = model.objects.aggregate(rows=Count("pk"), last=Max("updated_at"))
-        parts.append(f"{model.__name__}:{live['rows']}:{live['last']}")
+        live = model.objects.order_by().aggregate(
+            rows=Count("pk"),
+            last_id=Max("pk"),
+            **({"last": Max("updated_at")} if model in (Contract, Provider) else {}),
+            **({"money": Sum("amount")} if model in (ContractValue, ExtensionOption) else {}),
+        )
+        parts.append(f"{model.__name__}:{sorted(history.items())}:{sorted(live.items())}")
     for model, fields in (
         (Category, ("pk", "name", "order")),
         (CommissioningBody, ("pk", "name")),

@@ -6,8 +6,10 @@ import pytest
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from commissioning.fy import FinancialYear
 from contracts import tasks
 from contracts.documents import register_version, schedule_filterset
+from contracts.models import ContractValue
 from contracts.views import pdf as pdf_views
 from outcomes.models import Outcome
 from tests.factories import CategoryFactory, ContractFactory, OutcomeFactory
@@ -16,6 +18,7 @@ from .conftest import response_bytes
 
 pytestmark = pytest.mark.django_db
 
+FY = FinancialYear(2024)
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -62,6 +65,13 @@ def test_the_data_version_changes_with_any_edit_including_deletes():
     category.save()
     versions.append(register_version())
     CategoryFactory(name="Unused new category")
+    versions.append(register_version())
+    # Bulk changes write no history, and still change the version.
+    ContractValue.objects.bulk_create(
+        [ContractValue(contract=contract, start_date=FY.start, end_date=FY.end, amount=5)]
+    )
+    versions.append(register_version())
+    ContractValue.objects.update(amount=7)
     versions.append(register_version())
 
     assert len(set(versions)) == len(versions)
