@@ -1,0 +1,155 @@
+"""Walk every URL the project serves as each role, and check who gets in."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils import timezone
+
+from contracts.models import Contract
+from tests.factories import (
+    ContractFactory,
+    ContractPartnerFactory,
+    ContractValueFactory,
+    ExtensionOptionFactory,
+    FundingStreamFactory,
+    MeasureFactory,
+    OutcomeFactory,
+)
+from tests.security.url_walk import every_route
+
+pytestmark = pytest.mark.django_db
+
+# Reachable without signing in, on purpose.
+PUBLIC = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "admin:login",
+}
+# Admin for users, roles and lockouts: administrators only.
+USER_MANAGEMENT_APPS = {"auth", "axes"}
+LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
+
+
+@pytest.fixture
+def samples():
+    contract = ContractFactory(reference="SAMPLE")
+    ContractValueFactory(contract=contract, year=2023, funding_stream=FundingStreamFactory())
+    ExtensionOptionFactory(contract=contract, year=2025)
+    ContractPartnerFactory(contract=contract)
+    OutcomeFactory(contract=contract, measure=MeasureFactory())
+    AccessAttempt.objects.create(
+        username="someone",
+        ip_address="192.0.2.1",
+        failures_since_start=1,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+    )
+    return {
+        "contract": contract,
+        "contract_type": ContentType.objects.get_for_model(Contract),
+        "user": User.objects.create_user("sample-user"),
+        Group: Group.objects.get(name="viewer"),
+        "reference": contract.reference,
+        "pk": contract.lead_provider.pk,
+        "key": "no-such-document",
+        "uidb64": "MQ",
+        "token": "not-a-token",
+    }
+
+
+@pytest.fixture
+def routes(samples):
+    found, unfilled = every_route(samples)
+    assert unfilled == [], "teach tests/security/test_url_access.py these URL parameters"
+    return found
+
+
+def visit(client, route):
+    response = client.get(route.url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    response.close()
+    assert response.status_code < 500, f"{route.name} {route.url}: {response.status_code}"
+    return response
+
+
+def test_every_page_asks_an_anonymous_visitor_to_sign_in(routes):
+    client = Client()
+    for route in routes:
+        response = visit(client, route)
+        if route.name in PUBLIC:
+            continue
+        assert response.status_code in (302, 405), f"{route.name}: {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith(LOGIN_PAGES), route.name
+
+
+def test_a_viewer_reads_every_page_and_pdf_but_no_admin_page(routes, viewer):
+    client = Client()
+    client.force_login(viewer)
+    for route in routes:
+        response = visit(client, route)
+        if route.is_admin and route.name not in PUBLIC:
+            # Viewers are not staff: admin sends them to its login, whatever the page.
+            assert response.status_code in (302, 403, 405), route.name
+            if response.status_code == 302 and route.name != "admin:logout":
+                assert response["Location"].startswith("/admin/login/"), route.name
+        elif route.name.startswith(("site:", "contracts:", "providers:", "outcomes:")):
+            assert response.status_code in (200, 302, 404), f"{route.name}: {response.status_code}"
+    assert client.get("/contracts/SAMPLE/").status_code == 200
+    summary = client.get("/contracts/SAMPLE/summary.pdf")
+    assert summary.status_code == 200
+    assert summary["Content-Type"] == "application/pdf"
+    assert b"".join(summary.streaming_content).startswith(b"%PDF")
+    summary.close()
+
+
+def test_an_editor_edits_the_register_in_admin_but_manages_no_users(routes, editor, samples):
+    client = Client()
+    client.force_login(editor)
+    for route in routes:
+        model = route.admin_model
+        if model is None:
+            continue
+        response = visit(client, route)
+        app_label = model._meta.app_label
+        if app_label in USER_MANAGEMENT_APPS:
+            assert response.status_code in (302, 403), f"{route.name}: {response.status_code}"
+            if response.status_code == 302:
+                assert not response["Location"].startswith(route.url), route.name
+        if route.action == "delete" and model._meta.model_name in {"contract", "provider"}:
+            assert response.status_code == 403, f"{route.name}: archive, never delete"
+    contract = samples["contract"]
+    assert client.get(f"/admin/contracts/contract/{contract.pk}/change/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert client.get("/admin/auth/group/").status_code == 403
+
+
+def test_an_administrator_manages_users_and_roles(administrator):
+    client = Client()
+    client.force_login(administrator)
+    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/admin/auth/group/").status_code == 200
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+    assert client.get("/admin/contracts/contract/").status_code == 200
+
+
+def test_a_viewer_cannot_change_anything_by_posting_to_admin(viewer, samples):
+    client = Client()
+    client.force_login(viewer)
+    contract = samples["contract"]
+    response = client.post(
+        f"/admin/contracts/contract/{contract.pk}/change/", {"title": "Changed by a viewer"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    contract.refresh_from_db()
+    assert contract.title != "Changed by a viewer"
