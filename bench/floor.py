@@ -20,17 +20,17 @@ def register_rows():
         Contract.objects.current()
         .with_status()
         .with_totals()
-        .with_value_in(year, name="value_this_year_amount")
-        .order_by("title", "reference")
+        .with_value_in(year, name="value_in_current_year")
+        .order_by("category__order", "category__name", "reference")
         .values(
             "reference",
             "title",
-            "lead_provider__name",
             "category__name",
-            "current_status",
-            "end_date",
-            "value_this_year_amount",
+            "lead_provider__name",
+            "value_in_current_year",
             "total_amount",
+            "end_date",
+            "current_status",
         )[:ROWS]
     )
 

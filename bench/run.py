@@ -103,6 +103,9 @@ def arguments():
         "--background", type=int, default=1_000, help="rows for the background PDF and workbook"
     )
     parser.add_argument(
+        "--pages-only", action="store_true", help="skip PDFs and the workbook (quick look)"
+    )
+    parser.add_argument(
         "--results", type=Path, default=RESULTS_FILE, help="where to write the markdown"
     )
     return parser.parse_args()

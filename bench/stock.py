@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from contracts.filters import ContractFilter
 from contracts.models import Contract
+from contracts.views.register import register_queryset
 
 PAGE = """{% extends "base.html" %}{% load django_tables2 %}
 {% block title %}Stock register{% endblock %}
@@ -25,16 +26,17 @@ PAGE = """{% extends "base.html" %}{% load django_tables2 %}
 class StockContractTable(tables.Table):
     reference = tables.Column(linkify=True)
     title = tables.Column()
-    lead_provider = tables.Column()
-    category = tables.Column()
-    current_status = tables.Column(verbose_name="Status")
-    end_date = tables.DateColumn()
-    value_this_year_amount = tables.Column(verbose_name="Value this year")
+    category = tables.Column(order_by=("category__order", "category__name", "reference"))
+    lead_provider = tables.Column(order_by=("lead_provider__name", "reference"))
+    value_in_current_year = tables.Column(verbose_name="Value this year")
     total_amount = tables.Column(verbose_name="Total value")
+    end_date = tables.DateColumn()
+    current_status = tables.Column(verbose_name="Status")
 
     class Meta:
         model = Contract
         fields = ()
+        order_by = ("category", "reference")
 
 
 class StockRegisterView(tables.SingleTableMixin, FilterView):
@@ -44,16 +46,8 @@ class StockRegisterView(tables.SingleTableMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        from commissioning.fy import FinancialYear
-
-        return (
-            Contract.objects.current()
-            .with_status()
-            .with_totals()
-            .with_value_in(FinancialYear.current(), name="value_this_year_amount")
-            .select_related("lead_provider", "category")
-            .order_by("title", "reference")
-        )
+        # The register's own queryset: the comparison is about rendering, not fetching.
+        return register_queryset()
 
     def get_template_names(self):
         # A template object, not a name: the bench is not an app with a templates folder.

