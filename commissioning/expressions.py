@@ -5,6 +5,7 @@ Python, so list pages and dashboards can aggregate in the database.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import (
     DateField,
@@ -17,7 +18,24 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest, Least, Round
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+from commissioning.fy import PENNY
+
+
+class MoneyField(DecimalField):
+    """Pounds and pence computed in SQL, read back rounded to the penny.
+
+    SQLite computes in floating point and Django reads such results back with
+    fifteen significant digits (``Decimal('1234.31000000000')``), which would
+    leak into pages and exports; PostgreSQL's numeric is exact already.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return Decimal(value).quantize(PENNY)
+
+
+MONEY = MoneyField(max_digits=14, decimal_places=2)
 
 
 class DaysBetween(Func):
