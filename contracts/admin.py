@@ -20,6 +20,7 @@ from .models import (
     OptionStatus,
     Status,
 )
+from .workbook.views import import_urls as workbook_import_urls
 
 
 @admin.register(CommissioningBody)
@@ -195,6 +196,10 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_totals().with_status()
+
+    def get_urls(self):
+        # The workbook import pages (upload, preview, confirm, template) sit under this admin.
+        return workbook_import_urls(self) + super().get_urls()
 
     @admin.display(description="Status", ordering="current_status")
     def status_today(self, contract):

@@ -6,19 +6,15 @@ from django.core.management import CommandError, call_command
 from contracts.models import Contract
 from contracts.workbook import import_workbook
 
-from .workbook_files import build_workbook, register_snapshot, valid_sheets
+from .workbook_files import (
+    build_workbook,
+    column_index,
+    register_snapshot,
+    set_cell,
+    valid_sheets,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def column_index(sheets, sheet, name):
-    return [header.rstrip("*") for header in sheets[sheet][0]].index(name)
-
-
-def set_cell(sheets, sheet, row, column, value):
-    """Set the cell at spreadsheet ``row`` (2 is the first data row) of ``column``."""
-    sheets[sheet][row - 1][column_index(sheets, sheet, column)] = value
-    return sheets
 
 
 @pytest.fixture

@@ -98,6 +98,16 @@ def valid_sheets():
     return copy.deepcopy(VALID_SHEETS)
 
 
+def column_index(sheets, sheet, name):
+    return [header.rstrip("*") for header in sheets[sheet][0]].index(name)
+
+
+def set_cell(sheets, sheet, row, column, value):
+    """Set the cell at spreadsheet ``row`` (2 is the first data row) of ``column``."""
+    sheets[sheet][row - 1][column_index(sheets, sheet, column)] = value
+    return sheets
+
+
 def build_workbook(path, sheets):
     """Write ``{sheet name: [header row, row, …]}`` to ``path`` as an .xlsx file."""
     workbook = Workbook()

@@ -1,0 +1,211 @@
+"""The admin's workbook import: upload → every error, or a preview of the changes → confirm.
+
+Between preview and confirm the uploaded file waits under MEDIA_ROOT/imports/
+with a random name that only the uploader's session knows. Confirming checks
+the file again from scratch (the register may have changed meanwhile) and never
+trusts anything the browser sends back but that name.
+"""
+
+import io
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.views import View
+
+from contracts.models import Contract
+
+from . import import_workbook, write_template
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Errors listed on the page; a workbook with more has a wider problem than a list can show.
+MAX_ERRORS_SHOWN = 500
+# Uploads never confirmed are removed once they are this old.
+STALE_UPLOAD_SECONDS = 24 * 60 * 60
+SESSION_KEY = "workbook_import"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_folder():
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+class WorkbookUploadForm(forms.Form):
+    workbook = forms.FileField(
+        label="Workbook",
+        help_text="An Excel workbook (.xlsx) in the register format, up to 10 MB.",
+        error_messages={
+            "required": "Choose a workbook to upload",
+            "empty": "The file you chose is empty",
+        },
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                "The file must be an Excel workbook (.xlsx): save the spreadsheet as "
+                "“Excel Workbook” and upload that"
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; it must be 10 MB or smaller"
+            )
+        return upload
+
+
+class WorkbookImportView(View):
+    """Base for the import pages: staff who may add and change contracts, inside the admin."""
+
+    model_admin = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perms(["contracts.add_contract", "contracts.change_contract"]):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, request, template, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.model_admin.admin_site.each_context(request),
+                "opts": Contract._meta,
+                "max_errors_shown": MAX_ERRORS_SHOWN,
+                "xlsx_type": XLSX_TYPE,
+                **context,
+            },
+        )
+
+
+class UploadView(WorkbookImportView):
+    template = "admin/contracts/import_upload.html"
+
+    def get(self, request):
+        return self.render(
+            request, self.template, form=WorkbookUploadForm(), title="Import a workbook"
+        )
+
+    def post(self, request):
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, self.template, form=form, title="Import a workbook")
+        upload = form.cleaned_data["workbook"]
+        remove_stale_uploads()
+        token = secrets.token_hex(16)
+        stored = upload_folder() / f"{token}.xlsx"
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        with stored.open("wb") as destination:
+            for chunk in upload.chunks():
+                destination.write(chunk)
+        report = import_workbook(stored, dry_run=True)
+        if report.errors:
+            stored.unlink(missing_ok=True)
+            return self.render(
+                request,
+                self.template,
+                form=WorkbookUploadForm(),
+                report=report,
+                file_name=upload.name,
+                title="Import a workbook",
+            )
+        request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+        return self.render(
+            request,
+            "admin/contracts/import_preview.html",
+            report=report,
+            token=token,
+            file_name=upload.name,
+            title=f"Check the changes from {upload.name}",
+        )
+
+
+class ConfirmView(WorkbookImportView):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        pending = request.session.get(SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        stored = upload_folder() / f"{token}.xlsx"
+        if not token or token != pending.get("token") or not stored.is_file():
+            messages.error(
+                request,
+                "That upload has expired or was already imported: upload the workbook again.",
+            )
+            return redirect("admin:contracts_contract_import")
+        del request.session[SESSION_KEY]
+        try:
+            report = import_workbook(stored, user=request.user)
+        finally:
+            stored.unlink(missing_ok=True)
+        if report.errors:
+            return self.render(
+                request,
+                "admin/contracts/import_upload.html",
+                form=WorkbookUploadForm(),
+                report=report,
+                file_name=pending.get("name", ""),
+                title="Import a workbook",
+            )
+        changed = [
+            f"{sheet}: {changes}"
+            for sheet, changes in report.changes.items()
+            if changes.has_changes
+        ]
+        messages.success(
+            request,
+            f"Imported {pending.get('name', 'the workbook')}. "
+            + ("; ".join(changed) if changed else "Nothing needed changing."),
+        )
+        return redirect("admin:contracts_contract_changelist")
+
+
+class TemplateView(WorkbookImportView):
+    http_method_names = ["get"]
+
+    def get(self, request):
+        content = io.BytesIO()
+        write_template(content)
+        response = HttpResponse(content.getvalue(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="register-template.xlsx"'
+        return response
+
+
+def remove_stale_uploads():
+    folder = upload_folder()
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    for stored in folder.glob("*.xlsx"):
+        if stored.stat().st_mtime < cutoff:
+            stored.unlink(missing_ok=True)
+
+
+def import_urls(model_admin):
+    """The import pages, for ``ContractAdmin.get_urls``."""
+    wrap = model_admin.admin_site.admin_view
+    return [
+        path(
+            "import/",
+            wrap(UploadView.as_view(model_admin=model_admin)),
+            name="contracts_contract_import",
+        ),
+        path(
+            "import/confirm/",
+            wrap(ConfirmView.as_view(model_admin=model_admin)),
+            name="contracts_contract_import_confirm",
+        ),
+        path(
+            "import/template.xlsx",
+            wrap(TemplateView.as_view(model_admin=model_admin)),
+            name="contracts_contract_import_template",
+        ),
+    ]
