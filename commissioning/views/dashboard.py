@@ -7,6 +7,8 @@ the register); Python only arranges the aggregated rows for the page.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +20,8 @@ from providers.models import Provider
 
 YEARS_SHOWN = 5
 ENDING_BANDS = (3, 6, 12)  # months
+# Rows listed in each "ending soon" and "decisions due" table; the count says how many in all.
+LISTED_ROWS = 20
 NOT_RECORDED = "Not recorded"
 
 
@@ -95,33 +99,74 @@ def _spend_split(years, group_by):
     return SpendSplit.from_totals(years, committed, options)
 
 
+def _first_rows_of_each(queryset, group, order_by):
+    """The first ``LISTED_ROWS`` rows of each ``group``, each row carrying its group's size.
+
+    One query, with window functions: a national register has thousands of
+    contracts ending within a year, and the page lists the soonest of each band
+    (with the count) rather than all of them.
+    """
+    return list(
+        queryset.annotate(
+            group=group,
+            group_size=Window(Count("pk"), partition_by=[group]),
+            group_row=Window(RowNumber(), partition_by=[group], order_by=order_by),
+        )
+        .filter(group_row__lte=LISTED_ROWS)
+        .order_by(*order_by)
+    )
+
+
 def _ending_soon(today):
     """Running contracts ending within the longest band, split into bands of months."""
-    contracts = list(
+    limits = {months: add_months(today, months) for months in ENDING_BANDS}
+    band = Case(
+        *[When(end_date__lte=limits[months], then=Value(months)) for months in ENDING_BANDS],
+        output_field=IntegerField(),
+    )
+    contracts = _first_rows_of_each(
         Contract.objects.current()
         .ending_within(ENDING_BANDS[-1], today=today)
         .with_value_in(FinancialYear.containing(today), name="value_this_year_amount")
-        .select_related("lead_provider")
-        .order_by("end_date", "reference")
+        .select_related("lead_provider"),
+        band,
+        [F("end_date").asc(), F("reference").asc()],
     )
+    sizes = {contract.group: contract.group_size for contract in contracts}
     bands, earlier = [], 0
     for months in ENDING_BANDS:
-        limit = add_months(today, months)
-        lower = add_months(today, earlier) if earlier else None
+        listed = [contract for contract in contracts if contract.group == months]
         bands.append(
             {
                 "months": months,
                 "after_months": earlier,
-                "contracts": [
-                    contract
-                    for contract in contracts
-                    if contract.end_date <= limit and (lower is None or contract.end_date > lower)
-                ],
-                "count_within": sum(1 for contract in contracts if contract.end_date <= limit),
+                "contracts": listed,
+                "count": sizes.get(months, 0),
+                "count_within": sum(size for band, size in sizes.items() if band <= months),
             }
         )
         earlier = months
     return bands
+
+
+def _decisions_due(today):
+    """Available options to decide within 12 months: (overdue, upcoming), the most urgent of each."""
+    overdue = Case(
+        When(decision_due__lt=today, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    options = _first_rows_of_each(
+        ExtensionOption.objects.decisions_due_within(12, today=today)
+        .filter(contract__archived_at__isnull=True)
+        .select_related("contract", "contract__lead_provider"),
+        overdue,
+        [F("decision_due").asc(), F("contract__reference").asc()],
+    )
+    return (
+        [option for option in options if option.group],
+        [option for option in options if not option.group],
+    )
 
 
 def dashboard(request):
@@ -133,12 +178,7 @@ def dashboard(request):
     by_stream = _spend_split(years, "funding_stream__name")
     yearly = by_category.by_year()
 
-    decisions = list(
-        ExtensionOption.objects.decisions_due_within(12, today=today)
-        .filter(contract__archived_at__isnull=True)
-        .select_related("contract", "contract__lead_provider")
-        .order_by("decision_due", "contract__reference")
-    )
+    overdue_decisions, upcoming_decisions = _decisions_due(today)
     context = {
         "today": today,
         "years": years,
@@ -168,8 +208,9 @@ def dashboard(request):
             extra_label="Options still available",
         ),
         "ending_bands": _ending_soon(today),
-        "overdue_decisions": [option for option in decisions if option.decision_due < today],
-        "upcoming_decisions": [option for option in decisions if option.decision_due >= today],
+        "overdue_decisions": overdue_decisions,
+        "upcoming_decisions": upcoming_decisions,
+        "listed_rows": LISTED_ROWS,
         "live_contracts": Contract.objects.current().live(today).count(),
         "providers": Provider.objects.current().count(),
     }
