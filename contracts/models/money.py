@@ -1,0 +1,291 @@
+"""Money over dated periods: a contract's values and its extension options.
+
+Values and extension options are stored as amounts over dated periods (a whole
+financial year is simply 1 April to 31 March). Everything else about money —
+value in a year, total, total with options, committed spend — is derived from
+them, by properties for one contract and by QuerySet annotations for many.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from commissioning import expressions
+from commissioning.fy import FinancialYear, amount_in_year, to_pennies
+
+from .bodies import CommissioningBody, FundingStream
+from .choices import COMMITTED_STATUSES, OptionStatus, Status
+from .dates import _sensible_date, add_months
+
+MAX_AMOUNT = Decimal("999999999999.99")
+MONEY_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("1000000000"))]
+
+
+class DatedAmountQuerySet(models.QuerySet):
+    def committed(self):
+        """Amounts on awarded contracts still in the register (not archived, not planned,
+        in procurement or terminated): what the dashboard counts as committed spend."""
+        return self.filter(
+            contract__archived_at__isnull=True, contract__status__in=COMMITTED_STATUSES
+        )
+
+    def in_year(self, year):
+        """Rows whose period touches financial ``year``."""
+        year = FinancialYear.parse(year)
+        return self.filter(start_date__lte=year.end, end_date__gte=year.start)
+
+    def total_in_year(self, year):
+        """The sum of every row's amount apportioned to ``year``, computed in the database."""
+        year = FinancialYear.parse(year)
+        return to_pennies(
+            self.in_year(year).aggregate(
+                total=Coalesce(
+                    Sum(expressions.amount_in_year(year)),
+                    Value(Decimal(0)),
+                    output_field=expressions.MONEY,
+                )
+            )["total"]
+        )
+
+    def totals_by_year(self, years, group_by=None):
+        """Database totals per year, optionally grouped by a field; one query.
+
+        Returns ``{group_value: {FinancialYear: Decimal}}`` (the group is None without ``group_by``).
+        """
+        years = [FinancialYear.parse(year) for year in years]
+        if not years:
+            return {}
+        sums = {
+            f"y{year.start_year}": Coalesce(
+                Sum(
+                    expressions.amount_in_year(year),
+                    filter=Q(start_date__lte=year.end, end_date__gte=year.start),
+                ),
+                Value(Decimal(0)),
+                output_field=expressions.MONEY,
+            )
+            for year in years
+        }
+        rows = self.filter(start_date__lte=max(years).end, end_date__gte=min(years).start)
+        rows = rows.order_by()
+        rows = rows.values(group_by).annotate(**sums) if group_by else [rows.aggregate(**sums)]
+        return {
+            (row[group_by] if group_by else None): {
+                year: to_pennies(row[f"y{year.start_year}"] or 0) for year in years
+            }
+            for row in rows
+        }
+
+
+class DatedAmount(models.Model):
+    """An amount of money spent evenly over a dated period (a financial year is 1 April–31 March)."""
+
+    start_date = models.DateField(validators=[_sensible_date])
+    end_date = models.DateField(validators=[_sensible_date])
+    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=MONEY_VALIDATORS)
+    funding_stream = models.ForeignKey(
+        FundingStream, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payer = models.ForeignKey(
+        CommissioningBody,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The body that pays this amount, if not the lead commissioner.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def financial_year(self):
+        """The financial year when the period is exactly one; otherwise None."""
+        if (
+            self.start_date
+            and self.end_date
+            and FinancialYear.is_whole_year(self.start_date, self.end_date)
+        ):
+            return FinancialYear.containing(self.start_date)
+        return None
+
+    @property
+    def period_label(self):
+        year = self.financial_year
+        if year:
+            return str(year)
+        return f"{self.start_date:%-d %B %Y} to {self.end_date:%-d %B %Y}"
+
+    def amount_in(self, year):
+        return amount_in_year(self.amount, self.start_date, self.end_date, year)
+
+    def by_year(self):
+        return {
+            year: self.amount_in(year)
+            for year in FinancialYear.spanning(self.start_date, self.end_date)
+        }
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {
+                    "end_date": f"The period ends ({self.end_date:%d %B %Y}) before it starts "
+                    f"({self.start_date:%d %B %Y})."
+                }
+            )
+
+    def set_financial_year(self, year):
+        year = FinancialYear.parse(year)
+        self.start_date, self.end_date = year.start, year.end
+
+
+def _amount_constraints(prefix):
+    return [
+        models.CheckConstraint(condition=Q(amount__gte=0), name=f"{prefix}_amount_not_negative"),
+        models.CheckConstraint(
+            condition=Q(amount__lte=MAX_AMOUNT), name=f"{prefix}_amount_below_maximum"
+        ),
+        models.CheckConstraint(
+            condition=Q(end_date__gte=F("start_date")), name=f"{prefix}_ends_after_it_starts"
+        ),
+    ]
+
+
+class ContractValue(DatedAmount):
+    """Money committed to a contract for a period: one financial year, or any dated period."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="values"
+    )
+
+    history = HistoricalRecords()
+
+    objects = DatedAmountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contract", "start_date"]
+        constraints = _amount_constraints("value")
+        indexes = [models.Index(fields=["start_date", "end_date"])]
+
+    def __str__(self):
+        return f"{self.period_label}: £{self.amount:,}"
+
+
+class OptionQuerySet(DatedAmountQuerySet):
+    def available(self):
+        return self.filter(status=OptionStatus.AVAILABLE)
+
+    def decisions_due_within(self, months, today=None):
+        """Available options whose decision deadline falls within ``months`` months (or is overdue)."""
+        today = today or timezone.localdate()
+        return self.available().filter(decision_due__lte=add_months(today, months))
+
+
+class ExtensionOption(DatedAmount):
+    """An option to extend a contract for a further period, available until decided."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="options"
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=MONEY_VALIDATORS
+    )
+    status = models.CharField(
+        max_length=20, choices=OptionStatus.choices, default=OptionStatus.AVAILABLE
+    )
+    decision_due = models.DateField(
+        null=True, blank=True, validators=[_sensible_date], help_text="Deadline to decide."
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = OptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contract", "start_date"]
+        constraints = _amount_constraints("option")
+        indexes = [models.Index(fields=["status", "decision_due"])]
+
+    def __str__(self):
+        amount = f": £{self.amount:,}" if self.amount is not None else ""
+        return f"Option {self.period_label}{amount}"
+
+    @property
+    def is_available(self):
+        return self.status == OptionStatus.AVAILABLE
+
+    def amount_in(self, year):
+        if self.amount is None:
+            return Decimal(0)
+        return super().amount_in(year)
+
+    def clean(self):
+        super().clean()
+        contract = getattr(self, "contract", None) if self.contract_id else None
+        if contract and self.start_date and self.end_date and self.status == OptionStatus.AVAILABLE:
+            for value in contract.values.all():
+                if value.start_date <= self.end_date and value.end_date >= self.start_date:
+                    raise ValidationError(
+                        {
+                            "start_date": f"This option's period overlaps the contract's value for "
+                            f"{value.period_label}: an option must extend beyond what is already "
+                            "committed."
+                        }
+                    )
+
+    def _contract_model(self):
+        # Reached through the field because the contract module imports this one.
+        return self._meta.get_field("contract").related_model
+
+    @transaction.atomic
+    def exercise(self, funding_stream=None, payer=None):
+        """Exercise the option: its period and amount become a contract value and the end date moves."""
+        contract = self._contract_model().objects.select_for_update().get(pk=self.contract_id)
+        # Read the status again under the lock: a second click, or another
+        # user's, must not commit the same option's money twice.
+        self.status = ExtensionOption.objects.values_list("status", flat=True).get(pk=self.pk)
+        if self.status != OptionStatus.AVAILABLE:
+            raise ValidationError(
+                f"This option is {self.get_status_display().lower()}: only an available option "
+                "can be exercised."
+            )
+        if self.amount is not None:
+            ContractValue.objects.create(
+                contract=contract,
+                start_date=self.start_date,
+                end_date=self.end_date,
+                amount=self.amount,
+                funding_stream=funding_stream or self.funding_stream,
+                payer=payer or self.payer,
+                note=f"Extension option exercised {timezone.localdate():%-d %B %Y}",
+            )
+        if contract.end_date is None or contract.end_date < self.end_date:
+            contract.end_date = self.end_date
+        if contract.status == Status.LIVE:
+            contract.status = Status.EXTENDED
+        contract.save()
+        self.status = OptionStatus.EXERCISED
+        self.decided_at = timezone.now()
+        self.save()
+        self.contract = contract
+        return contract
+
+    @transaction.atomic
+    def decline(self):
+        """Decline the option: it no longer counts towards the maximum end date or value."""
+        # Lock as exercise() does, so an option is never both exercised and declined.
+        self._contract_model().objects.select_for_update().get(pk=self.contract_id)
+        self.status = ExtensionOption.objects.values_list("status", flat=True).get(pk=self.pk)
+        if self.status != OptionStatus.AVAILABLE:
+            raise ValidationError("Only an available option can be declined.")
+        self.status = OptionStatus.DECLINED
+        self.decided_at = timezone.now()
+        self.save()
