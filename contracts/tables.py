@@ -108,7 +108,9 @@ class ContractTable(RegisterTable):
     def value_current_status(self, value, record):
         label = STATUS_LABELS.get(value, value)
         ending = self.days_left(record, value)
-        return label if ending is None else f"{label} (ends in {ending} days)"
+        if ending is None:
+            return label
+        return f"{label} (ends in {ending} day{'' if ending == 1 else 's'})"
 
     def days_left(self, record, status):
         return days_left(record.end_date, status, self.today)
