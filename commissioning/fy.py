@@ -118,8 +118,17 @@ class FinancialYear:
 
     @classmethod
     def is_whole_year(cls, start, end):
-        """True when the period is exactly one financial year, 1 April to 31 March."""
-        return start.month == 4 and start.day == 1 and end == cls.containing(start).end
+        """True when the period is exactly one financial year, 1 April to 31 March.
+
+        A period outside the years the register holds is never "a financial year",
+        so that labelling a typed-in 1850 (an invalid form shown back) cannot fail.
+        """
+        return (
+            EARLIEST_YEAR <= start.year <= LATEST_YEAR
+            and start.month == 4
+            and start.day == 1
+            and end == cls(start.year).end
+        )
 
 
 def overlap_days(start, end, other_start, other_end):
