@@ -63,6 +63,19 @@ class SheetChanges:
     def has_changes(self):
         return bool(self.created or self.updated or self.deleted)
 
+    def changes_in_words(self):
+        """Only what changes, e.g. ``2 created, 1 deleted``; empty when nothing does."""
+        counts = [
+            f"{len(records)} {verb}"
+            for verb, records in (
+                ("created", self.created),
+                ("updated", self.updated),
+                ("deleted", self.deleted),
+            )
+            if records
+        ]
+        return ", ".join(counts)
+
     def __str__(self):
         counts = [
             f"{len(self.created)} created",
@@ -248,7 +261,8 @@ class ChildSheet:
             area = f" ({record.area})" if record.area else ""
             return f"{reference} {record.provider.name if record.provider else ''}{area}"
         if self.model is Outcome:
-            return f"{reference} {record.text[:60]}"
+            text = record.text if len(record.text) <= 60 else record.text[:59] + "…"
+            return f"{reference} {text}"
         return f"{reference} {record.period_label}"
 
 
@@ -726,19 +740,21 @@ class RegisterImport:
             )
 
     def _write_children(self, child, user):
-        to_delete, to_create = [], []
+        to_delete, to_update, to_create = [], [], []
         for plan in self.contracts.values():
             if child.sheet.name not in plan.children:
                 continue
             deleted, updated, created, _kept = plan.children[child.sheet.name]
             to_delete.extend(record.pk for record in deleted)
-            for record in updated:
-                record.save()
+            to_update.extend(updated)
             for record in created:
                 record.contract = plan.contract
                 to_create.append(record)
+        # Deleting first frees any (contract, provider, area) a new partner row reuses.
         if to_delete:
             child.model.objects.filter(pk__in=to_delete).delete()
+        for record in to_update:
+            record.save()
         _create(child.model, to_create, user)
 
 

@@ -156,7 +156,7 @@ class ConfirmView(WorkbookImportView):
                 title="Import a workbook",
             )
         changed = [
-            f"{sheet}: {changes}"
+            f"{sheet}: {changes.changes_in_words()}"
             for sheet, changes in report.changes.items()
             if changes.has_changes
         ]

@@ -84,7 +84,10 @@ def test_upload_previews_then_confirm_writes_the_register(editor_client, tmp_pat
     confirmed = editor_client.post(CONFIRM_URL, {"token": stored.stem}, follow=True)
 
     assert confirmed.redirect_chain[-1][0] == reverse("admin:contracts_contract_changelist")
-    assert "Imported register.xlsx. Providers: 2 created" in confirmed.content.decode()
+    assert (
+        "Imported register.xlsx. Providers: 2 created; Commissioners: 2 created;"
+        in confirmed.content.decode()
+    )
     assert sorted(Contract.objects.values_list("reference", flat=True)) == ["VS-CORE", "VS-MALE"]
     history = Contract.objects.get(reference="VS-CORE").history.get()
     assert history.history_user.username == "officer"
