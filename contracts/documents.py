@@ -7,11 +7,13 @@ contracts and providers) and unpublished outcomes never reach a PDF.
 """
 
 import datetime
+import functools
 import hashlib
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, F, Max, Prefetch, Sum
+from django.db import connection
+from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -273,27 +275,52 @@ def register_version():
     History tables gain a row on every save and delete made through the models,
     so their size and latest entry move on any such change; the live tables'
     sizes, highest ids, ``updated_at`` and sums of money catch bulk inserts,
-    updates and deletes that bypass history; the small lookup tables (categories, bodies,
-    streams, cohorts) have no history and are fingerprinted by their contents.
-    The date is part of it because statuses and "value this year" follow the calendar.
+    updates and deletes that bypass history; the small lookup tables
+    (categories, bodies, streams, cohorts) have no history and are
+    fingerprinted by their contents. The date is part of it because statuses
+    and "value this year" follow the calendar.
+
+    One query, because a cached download should cost next to nothing.
     """
-    parts = [str(timezone.localdate())]
+    with connection.cursor() as cursor:
+        cursor.execute(_register_version_sql())
+        rows = cursor.fetchall()
+    return hashlib.sha256(repr((str(timezone.localdate()), rows)).encode()).hexdigest()
+
+
+@functools.cache
+def _register_version_sql():
+    quote = connection.ops.quote_name
+
+    def text(expression):
+        return f"CAST({expression} AS TEXT)" if expression else "CAST(NULL AS TEXT)"
+
+    def summary(model, latest=None, money=None):
+        table, pk = model._meta.db_table, model._meta.pk.column
+        return (
+            f"SELECT '{model.__name__}', {text('COUNT(*)')}, {text(f'MAX({quote(pk)})')}, "
+            f"{text(latest and f'MAX({quote(latest)})')}, {text(money and f'SUM({quote(money)})')} "
+            f"FROM {quote(table)}"
+        )
+
+    def contents(model, extra=None):
+        table, pk = model._meta.db_table, model._meta.pk.column
+        return (
+            f"SELECT '{model.__name__}', {text(quote(pk))}, {quote('name')}, "
+            f"{text(extra and quote(extra))}, {text(None)} FROM {quote(table)}"
+        )
+
+    parts = []
     for model in (Contract, ContractValue, ExtensionOption, ContractPartner, Outcome, Provider):
-        history = model.history.model.objects.aggregate(
-            rows=Count("pk"), last_id=Max("pk"), last=Max("history_date")
+        history = model.history.model
+        parts.append(summary(history, latest="history_date"))
+        parts.append(
+            summary(
+                model,
+                latest="updated_at" if model in (Contract, Provider) else None,
+                money="amount" if model in (ContractValue, ExtensionOption) else None,
+            )
         )
-        live = model.objects.order_by().aggregate(
-            rows=Count("pk"),
-            last_id=Max("pk"),
-            **({"last": Max("updated_at")} if model in (Contract, Provider) else {}),
-            **({"money": Sum("amount")} if model in (ContractValue, ExtensionOption) else {}),
-        )
-        parts.append(f"{model.__name__}:{sorted(history.items())}:{sorted(live.items())}")
-    for model, fields in (
-        (Category, ("pk", "name", "order")),
-        (CommissioningBody, ("pk", "name")),
-        (FundingStream, ("pk", "name")),
-        (Cohort, ("pk", "name")),
-    ):
-        parts.append(repr(list(model.objects.order_by("pk").values_list(*fields))))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    parts.append(contents(Category, extra="order"))
+    parts.extend(contents(model) for model in (CommissioningBody, FundingStream, Cohort))
+    return " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3"

@@ -19,9 +19,10 @@ def staff_client(client, django_user_model):
 
 
 def response_bytes(response):
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
-    return body
+    """The body; reading a streamed response to its end also closes its file (the test
+    client closes it then, without the request_finished handler that would close the
+    test's database connection)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def poppler(tool, pdf, folder, *options):
