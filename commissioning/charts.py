@@ -15,14 +15,17 @@ from django.utils.safestring import mark_safe
 
 from commissioning.fy import format_money
 
-WIDTH = 640
-LABEL_HEIGHT = 26
-BAR_HEIGHT = 26
-ROW_GAP = 14
-VALUE_SPACE = 190  # room right of the longest bar for its value label
-LEGEND_HEIGHT = 34
+# Drawing units; the chart scales to its container, 1:1 in a desktop two-thirds column.
+WIDTH = 480
+LABEL_HEIGHT = 24
+BAR_HEIGHT = 24
+ROW_GAP = 12
+LEGEND_HEIGHT = 32
+FONT_SIZE = 16
+# Arial's digits and £ are about 0.56 em wide: enough to keep value labels inside the chart.
+CHARACTER_WIDTH = FONT_SIZE * 0.6
 # Presentation attributes, not style="": the site's Content Security Policy blocks inline styles.
-FONT = 'font-family="arial, sans-serif" font-size="18"'
+FONT = f'font-family="arial, sans-serif" font-size="{FONT_SIZE}"'
 BASE_COLOUR = "#1d70b8"  # GOV.UK blue
 TEXT_COLOUR = "#0b0c0c"
 
@@ -54,8 +57,11 @@ def bar_chart(chart_id, title, bars, value_label="", extra_label=""):
     """
     bars = list(bars)
     show_extra = bool(extra_label)
+    value_texts = [_value_text(bar, show_extra) for bar in bars]
     largest = max((bar.total if show_extra else bar.value for bar in bars), default=Decimal(0))
-    scale = (WIDTH - VALUE_SPACE) / float(largest) if largest > 0 else 0.0
+    # The longest bar leaves room after it for the longest value label.
+    label_room = max((len(text) for text in value_texts), default=0) * CHARACTER_WIDTH + 8
+    scale = max(WIDTH - label_room, WIDTH / 4) / float(largest) if largest > 0 else 0.0
     top = LEGEND_HEIGHT if show_extra else 0
     row = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
     height = top + row * len(bars) + (0 if bars else row)
@@ -75,14 +81,13 @@ def bar_chart(chart_id, title, bars, value_label="", extra_label=""):
             f'<text x="0" y="{top + LABEL_HEIGHT}" {FONT} fill="{TEXT_COLOUR}">'
             "No figures to show.</text>"
         )
-    for index, bar in enumerate(bars):
+    for index, (bar, value_text) in enumerate(zip(bars, value_texts, strict=True)):
         y = top + index * row
         bar_y = y + LABEL_HEIGHT
         value_width = float(bar.value) * scale
         extra_width = float(bar.extra) * scale if show_extra else 0.0
-        shown = bar.total if show_extra else bar.value
         parts.append(
-            f'<text x="0" y="{y + LABEL_HEIGHT - 8}" {FONT} font-weight="bold" '
+            f'<text x="0" y="{y + LABEL_HEIGHT - 7}" {FONT} font-weight="bold" '
             f'fill="{TEXT_COLOUR}">{escape(bar.label)}</text>'
         )
         parts.append(
@@ -95,15 +100,20 @@ def bar_chart(chart_id, title, bars, value_label="", extra_label=""):
                 f'height="{BAR_HEIGHT}" fill="url(#{chart_id}-hatch)" stroke="{BASE_COLOUR}" '
                 'stroke-width="2"/>'
             )
-        value_text = _whole_pounds(shown)
-        if show_extra and bar.extra:
-            value_text = f"{value_text} ({_whole_pounds(bar.value)} + {_whole_pounds(bar.extra)})"
         parts.append(
-            f'<text x="{value_width + extra_width + 8:.1f}" y="{bar_y + BAR_HEIGHT - 7}" '
+            f'<text x="{value_width + extra_width + 8:.1f}" y="{bar_y + BAR_HEIGHT - 6}" '
             f'{FONT} fill="{TEXT_COLOUR}">{escape(value_text)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every piece of text above is escaped
+
+
+def _value_text(bar, show_extra):
+    if not show_extra:
+        return _whole_pounds(bar.value)
+    if not bar.extra:
+        return _whole_pounds(bar.total)
+    return f"{_whole_pounds(bar.total)} ({_whole_pounds(bar.value)} + {_whole_pounds(bar.extra)})"
 
 
 def _legend(chart_id, value_label, extra_label):
@@ -114,11 +124,11 @@ def _legend(chart_id, value_label, extra_label):
         '<rect width="8" height="8" fill="#ffffff"/>'
         f'<rect width="3" height="8" fill="{BASE_COLOUR}"/>'
         "</pattern></defs>",
-        f'<rect x="0" y="4" width="22" height="22" fill="{BASE_COLOUR}"/>',
-        f'<text x="30" y="21" {FONT} fill="{TEXT_COLOUR}">{escape(value_label)}</text>',
-        f'<rect x="260" y="4" width="22" height="22" fill="url(#{chart_id}-hatch)" '
+        f'<rect x="0" y="4" width="20" height="20" fill="{BASE_COLOUR}"/>',
+        f'<text x="28" y="19" {FONT} fill="{TEXT_COLOUR}">{escape(value_label)}</text>',
+        f'<rect x="200" y="4" width="20" height="20" fill="url(#{chart_id}-hatch)" '
         f'stroke="{BASE_COLOUR}" stroke-width="2"/>',
-        f'<text x="290" y="21" {FONT} fill="{TEXT_COLOUR}">{escape(extra_label)}</text>',
+        f'<text x="228" y="19" {FONT} fill="{TEXT_COLOUR}">{escape(extra_label)}</text>',
     ]
 
 

@@ -84,6 +84,28 @@ class ProviderQuerySet(models.QuerySet):
             )
         )
 
+    def with_total_value(self):
+        """Annotate ``total_value``: the sum of every stored value, all years, of the current
+        contracts a provider leads."""
+        from contracts.models import ContractValue
+
+        led_values = (
+            ContractValue.objects.filter(
+                contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True
+            )
+            .order_by()
+            .values("contract__lead_provider")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(
+            total_value=Coalesce(
+                Subquery(led_values, output_field=expressions.MONEY),
+                Value(Decimal(0)),
+                output_field=expressions.MONEY,
+            )
+        )
+
     def get_by_natural_key(self, name):
         return self.get(name=name)
 

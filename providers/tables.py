@@ -20,8 +20,8 @@ class CountColumn(tables.Column):
 class ProviderTable(RegisterTable):
     """Current providers with the contracts they hold and their annual value.
 
-    Expects the queryset annotated by ``Provider.objects.with_contract_counts()``
-    and ``.with_annual_value(year)``.
+    Expects the queryset annotated by ``Provider.objects.with_contract_counts()``,
+    ``.with_annual_value(year)`` and ``.with_total_value()``.
     """
 
     caption = "Providers"
@@ -30,10 +30,11 @@ class ProviderTable(RegisterTable):
     kind = tables.Column(verbose_name="Kind")
     contracts_held = CountColumn(verbose_name="Contracts held")
     annual_value = MoneyColumn(verbose_name="Annual value")
+    total_value = MoneyColumn(verbose_name="Total value, all years")
 
     class Meta(RegisterTable.Meta):
         model = Provider
-        fields = ["name", "kind", "contracts_held", "annual_value"]
+        fields = ["name", "kind", "contracts_held", "annual_value", "total_value"]
         attrs = {**RegisterTable.Meta.attrs, "id": "providers"}
         empty_text = "No provider matches these filters."
 

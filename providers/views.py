@@ -21,7 +21,12 @@ class ProviderListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         self.year = FinancialYear.current()
-        return Provider.objects.current().with_contract_counts().with_annual_value(self.year)
+        return (
+            Provider.objects.current()
+            .with_contract_counts()
+            .with_annual_value(self.year)
+            .with_total_value()
+        )
 
     def get_table_kwargs(self):
         return {"year": self.year}
@@ -33,7 +38,8 @@ class ProviderListView(SingleTableMixin, FilterView):
 def provider_detail(request, pk):
     year = FinancialYear.current()
     provider = get_object_or_404(
-        Provider.objects.with_contract_counts().with_annual_value(year), pk=pk
+        Provider.objects.with_contract_counts().with_annual_value(year).with_total_value(),
+        pk=pk,
     )
     partnership = ContractPartner.objects.filter(contract=OuterRef("pk"), provider=provider)
     contracts = (

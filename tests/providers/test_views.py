@@ -64,7 +64,7 @@ def test_the_annual_value_is_this_years_value_of_contracts_the_provider_leads(st
 
     expected = Decimal("50000") + amount_in_year(Decimal("10000"), start, end, THIS_YEAR)
     row = row_named(response.content, "providers", "Hope Trust")
-    assert row == ["Hope Trust", "Charity", "2", format_money(expected)]
+    assert row == ["Hope Trust", "Charity", "2", format_money(expected), "£60,999"]
     assert f"Annual value {THIS_YEAR}" in response.content.decode()
 
 
@@ -156,6 +156,7 @@ def test_the_detail_page_lists_contracts_held_with_role_area_and_values(staff_cl
     content = response.content.decode()
     assert 'data-figure="contracts-held">2<' in content
     assert 'data-figure="annual-value">£1,200<' in content
+    assert 'data-figure="total-value">£2,500<' in content
 
 
 def test_an_unknown_provider_is_not_found(staff_client):
