@@ -5,8 +5,9 @@
 the admin upload pages and the benchmarks call.
 """
 
-from .plan import ImportReport, import_workbook
+from .plan import import_workbook
 from .reader import WorkbookError
+from .report import ImportReport
 from .writer import write_template, write_workbook
 
 __all__ = ["ImportReport", "WorkbookError", "import_workbook", "write_template", "write_workbook"]

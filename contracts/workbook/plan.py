@@ -13,7 +13,7 @@ the same is left alone, so re-importing writes nothing and adds no history.
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -47,195 +47,15 @@ from .columns import (
     VALUES,
     CellType,
 )
+from .named_records import NamedRecords, default_value, same_target, validation_errors
 from .reader import WorkbookError, read_workbook
-
-
-@dataclass
-class SheetChanges:
-    """What an import does to the records of one sheet, named so a person can check them."""
-
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    deleted: list = field(default_factory=list)
-
-    @property
-    def has_changes(self):
-        return bool(self.created or self.updated or self.deleted)
-
-    def changes_in_words(self):
-        """Only what changes, e.g. ``2 created, 1 deleted``; empty when nothing does."""
-        counts = [
-            f"{len(records)} {verb}"
-            for verb, records in (
-                ("created", self.created),
-                ("updated", self.updated),
-                ("deleted", self.deleted),
-            )
-            if records
-        ]
-        return ", ".join(counts)
-
-    def __str__(self):
-        counts = [
-            f"{len(self.created)} created",
-            f"{len(self.updated)} updated",
-            f"{len(self.unchanged)} unchanged",
-        ]
-        if self.deleted:
-            counts.append(f"{len(self.deleted)} deleted")
-        return ", ".join(counts)
-
-
-@dataclass
-class ImportReport:
-    """The outcome of an import: every error, or what changed (or would change) per sheet."""
-
-    errors: list = field(default_factory=list)
-    changes: dict = field(default_factory=dict)  # sheet name -> SheetChanges
-    written: bool = False
-
-    @property
-    def ok(self):
-        return not self.errors
-
-    @property
-    def has_changes(self):
-        return any(changes.has_changes for changes in self.changes.values())
-
-    def summary_lines(self):
-        return [
-            f"{sheet}: {changes}"
-            for sheet, changes in self.changes.items()
-            if changes.has_changes or changes.unchanged
-        ]
-
-
-def _default(model, field_name):
-    return model._meta.get_field(field_name).get_default()
-
-
-def _same_target(current_id, wanted):
-    """Whether a foreign key holding ``current_id`` already points at ``wanted`` (maybe unsaved)."""
-    if wanted is None:
-        return current_id is None
-    return wanted.pk is not None and wanted.pk == current_id
-
-
-def _validation_errors(row, error, column_for_field):
-    """Turn a model ValidationError into WorkbookErrors on the row's columns."""
-    errors = []
-    for field_name, messages in error.message_dict.items():
-        column = "" if field_name == NON_FIELD_ERRORS else column_for_field(field_name)
-        errors.extend(row.error(message, column) for message in messages)
-    return errors
-
-
-class NamedRecords:
-    """One name-keyed sheet (Providers, Commissioners, Categories …) matched to the register.
-
-    ``strict`` sheets must list every name used elsewhere in the workbook; a name
-    missing from a lenient sheet is simply created (or matched in the register).
-    """
-
-    def __init__(self, plan, sheet, model, strict):
-        self.plan, self.sheet, self.model, self.strict = plan, sheet, model, strict
-        self.changes = plan.changes[sheet.name]
-        self.existing = {record.name.casefold(): record for record in model.objects.all()}
-        self.by_pk = {record.pk: record for record in self.existing.values()}
-        self.records = {}  # casefolded name -> the instance the workbook means
-        self.rows = {}  # casefolded name -> row number on this sheet
-        self.to_save = []
-
-    def read_rows(self, parsed_sheet):
-        for row in parsed_sheet.rows:
-            name = row.values.get("name")
-            if name is None:
-                continue
-            key = name.casefold()
-            if key in self.rows:
-                self.plan.errors.append(
-                    row.error(
-                        f"“{name}” is already on row {self.rows[key]}; each name must appear once.",
-                        "name",
-                    )
-                )
-                continue
-            self.rows[key] = row.number
-            record = self.existing.get(key) or self.model()
-            self.records[key] = record
-            if row.ok:
-                self._fill(record, name, row, parsed_sheet.columns)
-
-    def _fill(self, record, name, row, columns):
-        wanted = {"name": name}
-        targets = {}
-        for column in columns:
-            if column.name == "name":
-                continue
-            value = row.values[column.name]
-            if column.refers_to:
-                targets[column.model_field] = (
-                    None
-                    if value is None
-                    else self.plan.lookups[column.refers_to].resolve(value, row, column.name)
-                )
-            else:
-                wanted[column.model_field] = (
-                    _default(self.model, column.model_field) if value is None else value
-                )
-        changed = [field for field, value in wanted.items() if getattr(record, field) != value]
-        changed += [
-            field
-            for field, target in targets.items()
-            if not _same_target(getattr(record, f"{field}_id"), target)
-        ]
-        for field_name, value in wanted.items():
-            setattr(record, field_name, value)
-        for field_name, target in targets.items():
-            setattr(record, field_name, target)
-        try:
-            record.full_clean(
-                exclude=list(targets), validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as error:
-            self.plan.errors.extend(_validation_errors(row, error, lambda field: field))
-        if record.pk is None:
-            self.changes.created.append(name)
-            self.to_save.append(record)
-        elif changed:
-            self.changes.updated.append(name)
-            self.to_save.append(record)
-        else:
-            self.changes.unchanged.append(name)
-
-    def resolve(self, name, row, column):
-        """The record ``name`` means, or None (with an error) when a strict sheet lacks it."""
-        key = name.casefold()
-        if key in self.records:
-            return self.records[key]
-        if self.strict:
-            self.plan.errors.append(
-                row.error(
-                    f"“{name}” is not on the {self.sheet.name} sheet; add it there first.",
-                    column,
-                )
-            )
-            return None
-        record = self.existing.get(key)
-        if record is None:
-            record = self.model(name=name)
-            self.changes.created.append(name)
-            self.to_save.append(record)
-        self.records[key] = record
-        return record
-
-    def name_of(self, pk):
-        return self.by_pk[pk] if pk is not None else None
+from .report import ImportReport, SheetChanges
 
 
 @dataclass
 class ContractPlan:
+    """One Contracts row: the contract it creates or updates, and what happens to its child rows."""
+
     row: object
     contract: Contract
     changed: bool = False
@@ -379,14 +199,14 @@ class RegisterImport:
             elif column.refers_to:
                 target = self.lookups[column.refers_to].resolve(value, row, column.name)
                 targets[column.model_field] = target
-                if not _same_target(getattr(contract, f"{column.model_field}_id"), target):
+                if not same_target(getattr(contract, f"{column.model_field}_id"), target):
                     changed.append(column.model_field)
             elif column.name == "archived":
                 if bool(value) != contract.is_archived:
                     contract.archived_at = timezone.now() if value else None
                     changed.append("archived_at")
             else:
-                wanted = _default(Contract, column.model_field) if value is None else value
+                wanted = default_value(Contract, column.model_field) if value is None else value
                 if getattr(contract, column.model_field) != wanted:
                     setattr(contract, column.model_field, wanted)
                     changed.append(column.model_field)
@@ -410,7 +230,7 @@ class RegisterImport:
                 validate_constraints=False,
             )
         except ValidationError as error:
-            self.errors.extend(_validation_errors(row, error, lambda field: field))
+            self.errors.extend(validation_errors(row, error, lambda field: field))
 
     def _resolve_parents(self):
         wanted = {
@@ -447,7 +267,7 @@ class RegisterImport:
             if not plan.parent_given:
                 continue
             plan.parent = parent
-            if not _same_target(plan.contract.parent_id, parent):
+            if not same_target(plan.contract.parent_id, parent):
                 plan.changed = True
         for reference, plan in self.contracts.items():
             seen = [reference]
@@ -482,7 +302,7 @@ class RegisterImport:
                     targets[column.model_field] = None
             else:
                 values[column.model_field] = (
-                    _default(child.model, column.model_field) if value is None else value
+                    default_value(child.model, column.model_field) if value is None else value
                 )
         by_year = False
         if child.sheet.column("financial_year"):
@@ -505,7 +325,7 @@ class RegisterImport:
                     return "financial_year"
                 return field_name
 
-            self.errors.extend(_validation_errors(row, error, column_for))
+            self.errors.extend(validation_errors(row, error, column_for))
             return None
         return record
 
@@ -718,7 +538,7 @@ class RegisterImport:
         new = []
         for plan in plans:
             contract = plan.contract
-            if plan.parent_given and not _same_target(contract.parent_id, plan.parent):
+            if plan.parent_given and not same_target(contract.parent_id, plan.parent):
                 contract.parent = plan.parent
             if contract.pk is None:
                 new.append(plan)
