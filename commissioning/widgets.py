@@ -1,15 +1,18 @@
 """Form widgets that stay fast when a list of choices is long.
 
 Django renders a ``<select>`` through one template per ``<option>``: about a
-third of a millisecond each. A register of 10,000 contracts has some 2,000
-providers, so the provider filter alone took over half a second to render.
+tenth of a millisecond each. A register of 10,000 contracts has some 2,000
+providers, so the provider filter alone took 200 ms of CPU to render.
 ``PlainSelect`` writes the same markup in Python, escaping every value and
-label, in a few milliseconds.
+label, in a fraction of that.
 """
+
+from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 
 class PlainSelect(forms.Select):
@@ -23,16 +26,14 @@ class PlainSelect(forms.Select):
             return super().render(name, value, attrs, renderer)  # option groups: Django's way
         selected = set(self.format_value(value))
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    "" if option is None else str(option),
-                    " selected" if str("" if option is None else option) in selected else "",
-                    label,
-                )
-                for option, label in choices
-            ),
+        options = []
+        for option, label in choices:
+            option = "" if option is None else str(option)
+            # html.escape(quote=True) escapes & < > " ' exactly as Django's escape() does.
+            options.append(
+                f'<option value="{escape(option)}"{" selected" if option in selected else ""}>'
+                f"{escape(str(label))}</option>"
+            )
+        return format_html(
+            "<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(options))
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
