@@ -1,5 +1,6 @@
 """Outcomes across the register, filterable so one measure's figures line up."""
 
+from django.db.models import F
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -19,5 +20,12 @@ class OutcomeListView(SingleTableMixin, FilterView):
         return (
             Outcome.objects.filter(contract__archived_at__isnull=True)
             .select_related("contract", "contract__lead_provider", "measure")
-            .order_by("measure__name", "contract__title", "period_start", "pk")
+            # Figures with a measure first, grouped by it, so like lines up with like.
+            .order_by(
+                F("measure__name").asc(nulls_last=True), "contract__title", "period_start", "pk"
+            )
         )
+
+    def get_context_data(self, **kwargs):
+        # Eight columns need the full width of the page.
+        return super().get_context_data(wide_layout=True, **kwargs)
