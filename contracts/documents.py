@@ -136,8 +136,18 @@ def printed_contract(contract):
 
 
 def schedule_filterset(data):
-    """The register's filters bound to a query string, over the same QuerySet the register page uses."""
-    return ContractFilter(data, queryset=register_queryset())
+    """The register's filters bound to a query string: enough to validate it and name the document.
+
+    Building the register's annotated QuerySet costs more than serving a stored
+    PDF, so it is only attached when the schedule is rendered (schedule_contracts).
+    """
+    return ContractFilter(data, queryset=Contract.objects.none())
+
+
+def schedule_contracts(filterset):
+    """The filtered contracts, over the same QuerySet the register page lists."""
+    filterset.queryset = register_queryset()
+    return filterset.qs
 
 
 def normalised_query(filterset):

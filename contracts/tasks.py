@@ -16,14 +16,15 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 
 from commissioning.pdf import html_to_pdf, store_pdf, stored_pdf_path
 
-from .documents import describe_filters, schedule_filterset, schedule_html
+from .documents import describe_filters, schedule_contracts, schedule_filterset, schedule_html
 
 
 @task
 def render_schedule(parameters, key):
     """Render the schedule for the register query string ``parameters`` and store it as ``key``."""
     filterset = schedule_filterset(QueryDict(parameters))
-    pdf = html_to_pdf(schedule_html(filterset.qs, describe_filters(filterset)))
+    contracts = schedule_contracts(filterset)
+    pdf = html_to_pdf(schedule_html(contracts, describe_filters(filterset)))
     store_pdf(key, pdf)
     return key
 

@@ -24,6 +24,7 @@ from contracts.documents import (
     expiry_context,
     normalised_query,
     register_version,
+    schedule_contracts,
     schedule_filterset,
     schedule_html,
     summary_context,
@@ -71,7 +72,7 @@ def schedule_pdf(request):
     filename = f"commissioned-services-schedule-{timezone.localdate():%Y-%m-%d}.pdf"
     if path := stored_pdf(key):
         return pdf_download(path, filename)
-    contracts = filterset.qs
+    contracts = schedule_contracts(filterset)
     if contracts.count() > settings.SCHEDULE_BACKGROUND_ROWS:
         queue_schedule(key, parameters)
         return redirect("site:schedule-progress", key=key)
