@@ -604,7 +604,9 @@ def import_workbook(path, dry_run=False, user=None):
     if report.errors or dry_run:
         return report
     try:
-        plan.write(user)
+        # Everything or nothing, whatever goes wrong part-way through the writing.
+        with transaction.atomic():
+            plan.write(user)
     except (DatabaseError, ValidationError) as error:
         report.errors.append(
             WorkbookError(f"The register refused the import, so nothing was written: {error}")

@@ -388,3 +388,27 @@ def test_it_accepts_the_obvious_spellings_of_choices(tmp_path):
     ]
     assert contract.outcomes.get(kind="result").unit == "percent"
     assert contract.lead_provider.kind == "charity"
+
+
+def test_a_database_refusal_is_reported_not_raised(tmp_path, imported, monkeypatch):
+    from django.db import IntegrityError
+
+    from contracts.workbook.plan import RegisterImport
+
+    original_write = RegisterImport.write
+
+    def write_then_fail(plan, user=None):
+        original_write(plan, user)
+        raise IntegrityError("UNIQUE constraint failed: contracts_contract.reference")
+
+    monkeypatch.setattr(RegisterImport, "write", write_then_fail)
+    sheets = set_cell(valid_sheets(), "Contracts", 2, "title", "Renamed")
+
+    report = import_workbook(build_workbook(tmp_path / "clash.xlsx", sheets))
+
+    assert [str(error) for error in report.errors] == [
+        "The register refused the import, so nothing was written: UNIQUE constraint failed: "
+        "contracts_contract.reference"
+    ]
+    assert not report.written
+    assert register_snapshot() == imported
