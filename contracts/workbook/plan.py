@@ -133,7 +133,9 @@ class RegisterImport:
         parsed = self.parsed.sheets.get(CONTRACTS.name)
         if parsed is None:
             return
-        references = [row.values["reference"] for row in parsed.rows if row.values["reference"]]
+        references = [
+            row.values.get("reference") for row in parsed.rows if row.values.get("reference")
+        ]
         prefetch = ["cohorts", "co_commissioners"] + [
             child.related_name for child in CHILD_SHEETS if child.sheet.name in self.parsed.sheets
         ]
@@ -146,7 +148,7 @@ class RegisterImport:
             )
         }
         for row in parsed.rows:
-            reference = row.values["reference"]
+            reference = row.values.get("reference")
             if reference is None:
                 continue
             if reference in self.contracts:
@@ -372,7 +374,7 @@ class RegisterImport:
         wanted = {reference: [] for reference in self.contracts}
         rows = {}
         for row in parsed.rows:
-            reference = row.values["reference"]
+            reference = row.values.get("reference")
             if reference is None:
                 continue
             if reference not in self.contracts:

@@ -124,11 +124,14 @@ def _read_sheet(sheet, worksheet, errors):
     header_cells = next(rows, ())
     columns = _read_headers(sheet, header_cells, errors)
     present = [column for column in columns if column is not None]
+    # Rows of a sheet missing a required column are not checked further: one
+    # error for the column says it all.
+    missing = {column.name for column in sheet.required_columns} - {c.name for c in present}
     parsed = ParsedSheet(sheet, present, [])
     for number, cells in enumerate(rows, start=2):
         if all(is_blank(value) for value in cells):
             continue
-        row = ParsedRow(sheet.name, number, {column.name: None for column in present})
+        row = ParsedRow(sheet.name, number, {column.name: None for column in present}, set(missing))
         for position, value in enumerate(cells):
             column = columns[position] if position < len(columns) else None
             if column is None:

@@ -9,6 +9,7 @@ exporting the same register twice gives the same cells.
 from django.db.models import Prefetch, Q
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -83,10 +84,22 @@ def _header_row(worksheet, sheet):
     return cells
 
 
+def _spreadsheet_text(value):
+    """Text a workbook can hold: control characters (Word's vertical tab line breaks) become
+    line breaks or go, since openpyxl refuses to write them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
+
+
 def _data_row(worksheet, sheet, record):
     cells = []
     for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, value=_cell_value(column, record))
+        value = _cell_value(column, record)
+        if isinstance(value, str):
+            value = _spreadsheet_text(value)
+        cell = WriteOnlyCell(worksheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            # Text, never a formula: "=== Summary" is what someone typed.
+            cell.data_type = "s"
         if column.type == CellType.DATE:
             cell.number_format = DATE_FORMAT
         elif column.type == CellType.MONEY:

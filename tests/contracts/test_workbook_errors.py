@@ -296,14 +296,18 @@ def test_it_refuses_parents_that_lead_back_to_the_contract(tmp_path, imported):
     assert register_snapshot() == imported
 
 
-def test_it_reports_a_missing_required_column(tmp_path, imported):
+@pytest.mark.parametrize(
+    ("sheet", "column"), [("Contracts", "title"), ("Values", "reference"), ("Providers", "name")]
+)
+def test_it_reports_a_missing_required_column_once(tmp_path, imported, sheet, column):
     sheets = valid_sheets()
-    at = column_index(sheets, "Contracts", "title")
-    sheets["Contracts"] = [row[:at] + row[at + 1 :] for row in sheets["Contracts"]]
+    at = column_index(sheets, sheet, column)
+    sheets[sheet] = [row[:at] + row[at + 1 :] for row in sheets[sheet]]
 
     errors = import_broken(tmp_path, sheets)
 
-    assert "Contracts: the required column “title” is missing from row 1." in errors
+    assert f"{sheet}: the required column “{column}” is missing from row 1." in errors
+    assert not [error for error in errors if error.startswith(f"{sheet} row")]
     assert register_snapshot() == imported
 
 

@@ -381,3 +381,16 @@ def test_importing_archived_yes_archives_and_no_restores(tmp_path):
     assert sorted(report.changes["Contracts"].updated) == ["OLD-1", "VS-MALE"]
     assert not Contract.objects.get(reference="OLD-1").is_archived
     assert Contract.objects.get(reference="VS-MALE").archived_at >= earlier
+
+
+def test_text_that_looks_like_a_formula_or_has_word_line_breaks_survives(tmp_path):
+    ContractFactory(reference="ODD-1", title="=SUM(A1:A9) is not a formula here")
+    ContractFactory(reference="ODD-2", description="First line\x0bsecond line")
+    write_workbook(tmp_path / "odd.xlsx")
+
+    report = import_workbook(tmp_path / "odd.xlsx")
+
+    assert report.ok, report.errors
+    assert report.changes["Contracts"].updated == ["ODD-2"]
+    assert Contract.objects.get(reference="ODD-1").title == "=SUM(A1:A9) is not a formula here"
+    assert Contract.objects.get(reference="ODD-2").description == "First line\nsecond line"
