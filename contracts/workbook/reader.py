@@ -71,6 +71,11 @@ class ParsedWorkbook:
         return parsed.rows if parsed else []
 
 
+# Far beyond any real register (1,000 contracts is about 10,000 rows in all),
+# and small enough that a runaway sheet can't hold a worker for minutes.
+MAX_ROWS = 100_000
+
+
 def _header_key(value):
     text = shown(value).strip()
     if text.endswith("*"):
@@ -129,6 +134,13 @@ def _read_sheet(sheet, worksheet, errors):
     missing = {column.name for column in sheet.required_columns} - {c.name for c in present}
     parsed = ParsedSheet(sheet, present, [])
     for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            errors.append(
+                WorkbookError(
+                    f"the sheet has more than {MAX_ROWS:,} rows; split the workbook.", sheet.name
+                )
+            )
+            break
         if all(is_blank(value) for value in cells):
             continue
         row = ParsedRow(sheet.name, number, {column.name: None for column in present}, set(missing))

@@ -416,3 +416,15 @@ def test_a_database_refusal_is_reported_not_raised(tmp_path, imported, monkeypat
     ]
     assert not report.written
     assert register_snapshot() == imported
+
+
+def test_it_refuses_a_sheet_with_more_rows_than_any_register(tmp_path, monkeypatch):
+    from contracts.workbook import reader
+
+    monkeypatch.setattr(reader, "MAX_ROWS", 2)
+    sheets = valid_sheets()
+    sheets["Outcomes"].append(list(sheets["Outcomes"][1]))
+
+    errors = import_broken(tmp_path, sheets)
+
+    assert errors == ["Outcomes: the sheet has more than 2 rows; split the workbook."]
