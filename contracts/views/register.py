@@ -52,15 +52,24 @@ class ContractRegisterView(ExportMixin, SingleTableMixin, FilterView):
             return [f"{self.template_name}#register"]
         return [self.template_name]
 
+    def get_table_pagination(self, table):
+        # An export holds every row: no page, and so no COUNT query either.
+        if self.request.GET.get(self.export_trigger_param) in self.export_formats:
+            return False
+        return super().get_table_pagination(table)
+
     def get_export_filename(self, export_format):
         return f"register-{timezone.localdate():%Y-%m-%d}.{export_format}"
 
     def render_to_response(self, context, **kwargs):
-        # An export of an invalid filter would be a file of nothing: show the
-        # page with its error messages instead.
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return super(ExportMixin, self).render_to_response(context, **kwargs)
-        return super().render_to_response(context, **kwargs)
+        # Only the formats the page offers (django-tables2 would also answer
+        # json, yaml, latex …), and never an export of an invalid filter,
+        # which would be a file of nothing: the page shows its errors instead.
+        export_format = self.request.GET.get(self.export_trigger_param)
+        filters_valid = not self.filterset.is_bound or self.filterset.is_valid()
+        if export_format in self.export_formats and filters_valid:
+            return self.create_export(export_format)
+        return super(ExportMixin, self).render_to_response(context, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -188,6 +188,14 @@ def test_an_export_with_a_bad_filter_shows_the_errors_instead(officer_client):
     assert "There is a problem" in response.content.decode()
 
 
+@pytest.mark.parametrize("export_format", ["json", "yaml", "latex", "exe"])
+def test_only_csv_and_xlsx_exports_are_offered(officer_client, export_format):
+    ContractFactory(reference="ONE")
+    response = officer_client.get(REGISTER, {"_export": export_format})
+    assert response["Content-Type"].startswith("text/html")
+    assert row_references(response) == ["ONE"]
+
+
 # Sorting and pagination -------------------------------------------------------
 
 
