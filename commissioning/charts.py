@@ -57,14 +57,12 @@ def bar_chart(chart_id, title, bars, value_label="", extra_label=""):
     """
     bars = list(bars)
     show_extra = bool(extra_label)
-    value_texts = [_value_text(bar, show_extra) for bar in bars]
     largest = max((bar.total if show_extra else bar.value for bar in bars), default=Decimal(0))
-    # The longest bar leaves room after it for the longest value label.
-    label_room = max((len(text) for text in value_texts), default=0) * CHARACTER_WIDTH + 8
-    scale = max(WIDTH - label_room, WIDTH / 4) / float(largest) if largest > 0 else 0.0
+    # Bars may use the full width: labels and values are written above them.
+    scale = WIDTH / float(largest) if largest > 0 else 0.0
     top = LEGEND_HEIGHT if show_extra else 0
-    row = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
-    height = top + row * len(bars) + (0 if bars else row)
+    rows = [_row_layout(bar, show_extra) for bar in bars]
+    height = top + sum(row_height for _, row_height in rows) + (0 if bars else LABEL_HEIGHT)
 
     description = _describe(bars, value_label, extra_label)
     parts = [
@@ -78,34 +76,53 @@ def bar_chart(chart_id, title, bars, value_label="", extra_label=""):
         parts += _legend(chart_id, value_label, extra_label)
     if not bars:
         parts.append(
-            f'<text x="0" y="{top + LABEL_HEIGHT}" {FONT} fill="{TEXT_COLOUR}">'
+            f'<text x="0" y="{top + LABEL_HEIGHT - 7}" {FONT} fill="{TEXT_COLOUR}">'
             "No figures to show.</text>"
         )
-    for index, (bar, value_text) in enumerate(zip(bars, value_texts, strict=True)):
-        y = top + index * row
-        bar_y = y + LABEL_HEIGHT
+    y = top
+    for bar, (value_text, row_height) in zip(bars, rows, strict=True):
         value_width = float(bar.value) * scale
         extra_width = float(bar.extra) * scale if show_extra else 0.0
-        parts.append(
-            f'<text x="0" y="{y + LABEL_HEIGHT - 7}" {FONT} font-weight="bold" '
-            f'fill="{TEXT_COLOUR}">{escape(bar.label)}</text>'
-        )
+        label = f'<tspan font-weight="bold">{escape(bar.label)}</tspan>'
+        if row_height == ONE_LINE_ROW:
+            # Label and value share a line when they fit side by side.
+            parts.append(
+                f'<text x="0" y="{y + LABEL_HEIGHT - 7}" {FONT} fill="{TEXT_COLOUR}">'
+                f"{label}: {escape(value_text)}</text>"
+            )
+        else:
+            parts.append(
+                f'<text x="0" y="{y + LABEL_HEIGHT - 7}" {FONT} fill="{TEXT_COLOUR}">'
+                f"{label}</text>"
+                f'<text x="0" y="{y + 2 * LABEL_HEIGHT - 7}" {FONT} fill="{TEXT_COLOUR}">'
+                f"{escape(value_text)}</text>"
+            )
+        bar_y = y + row_height - BAR_HEIGHT - ROW_GAP
         parts.append(
             f'<rect x="0" y="{bar_y}" width="{value_width:.1f}" height="{BAR_HEIGHT}" '
             f'fill="{BASE_COLOUR}"/>'
         )
         if extra_width:
             parts.append(
-                f'<rect x="{value_width:.1f}" y="{bar_y}" width="{extra_width:.1f}" '
-                f'height="{BAR_HEIGHT}" fill="url(#{chart_id}-hatch)" stroke="{BASE_COLOUR}" '
+                f'<rect x="{value_width:.1f}" y="{bar_y + 1}" width="{max(extra_width - 1, 1):.1f}" '
+                f'height="{BAR_HEIGHT - 2}" fill="url(#{chart_id}-hatch)" stroke="{BASE_COLOUR}" '
                 'stroke-width="2"/>'
             )
-        parts.append(
-            f'<text x="{value_width + extra_width + 8:.1f}" y="{bar_y + BAR_HEIGHT - 6}" '
-            f'{FONT} fill="{TEXT_COLOUR}">{escape(value_text)}</text>'
-        )
+        y += row_height
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every piece of text above is escaped
+
+
+ONE_LINE_ROW = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+TWO_LINE_ROW = 2 * LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
+
+
+def _row_layout(bar, show_extra):
+    """The bar's value text and its row height: one text line if label and value fit."""
+    value_text = _value_text(bar, show_extra)
+    # Bold label characters are a little wider than the value's digits.
+    width = (len(bar.label) * 1.1 + len(value_text) + 2) * CHARACTER_WIDTH
+    return value_text, ONE_LINE_ROW if width <= WIDTH else TWO_LINE_ROW
 
 
 def _value_text(bar, show_extra):

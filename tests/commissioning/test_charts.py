@@ -28,9 +28,8 @@ def test_bars_are_drawn_in_proportion_and_labelled_with_their_values():
 
     first, second = bar_widths(svg)
     assert first == 2 * second
-    assert ">A</text>" in svg
-    assert ">£300</text>" in svg
-    assert ">£150</text>" in svg
+    assert '<tspan font-weight="bold">A</tspan>: £300</text>' in svg
+    assert '<tspan font-weight="bold">B</tspan>: £150</text>' in svg
 
 
 def test_the_extra_series_is_hatched_and_named_in_a_legend_not_by_colour_alone():
@@ -44,7 +43,15 @@ def test_the_extra_series_is_hatched_and_named_in_a_legend_not_by_colour_alone()
 
     assert 'fill="url(#c-hatch)"' in svg
     assert ">Options still available</text>" in svg
-    assert ">£150 (£100 + £50)</text>" in svg
+    assert "</tspan>: £150 (£100 + £50)</text>" in svg
+
+
+def test_a_long_label_puts_its_value_on_a_line_of_its_own():
+    label = "Neighbourhood disputes and anti-social behaviour mediation"
+    svg = bar_chart("c", "t", [Bar(label, Decimal("27307571"), Decimal("2967500"))], "A", "B")
+
+    assert f'<tspan font-weight="bold">{label}</tspan></text>' in svg
+    assert ">£30,275,071 (£27,307,571 + £2,967,500)</text>" in svg
 
 
 def test_labels_are_escaped_and_no_inline_styles_are_used():
