@@ -70,8 +70,19 @@ def time_pages(client, urls, requests=30, warmup=3):
                     b"".join(response.streaming_content)
                 elapsed = time.perf_counter() - started
             timing.times_ms.append(elapsed * 1000)
-            timing.queries.append(len(queries.captured_queries))
+            timing.queries.append(count_queries(queries.captured_queries))
     return timings
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def count_queries(captured):
+    """SQL statements that read or write data: transaction control is left out, because SQLite
+    shows its BEGIN and COMMIT as statements and PostgreSQL's driver sends them unseen."""
+    return sum(
+        1 for query in captured if not query["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)
+    )
 
 
 def current_rss_mb():
