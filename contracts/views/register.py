@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -69,7 +70,10 @@ class ContractRegisterView(ExportMixin, SingleTableMixin, FilterView):
         filters_valid = not self.filterset.is_bound or self.filterset.is_valid()
         if export_format in self.export_formats and filters_valid:
             return self.create_export(export_format)
-        return super(ExportMixin, self).render_to_response(context, **kwargs)
+        response = super(ExportMixin, self).render_to_response(context, **kwargs)
+        # The same URL answers htmx with a fragment: caches must keep them apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -288,6 +288,7 @@ def test_an_htmx_request_gets_only_the_register_fragment(officer_client):
     assert html.lstrip().startswith('<div id="register"')
     assert "<html" not in html
     assert row_references(response) == ["ONE"]
+    assert "HX-Request" in response["Vary"]
 
 
 def test_the_full_page_wires_filters_and_sorting_to_htmx_with_the_url_pushed(officer_client):
