@@ -132,7 +132,10 @@ class ContractDetailView(DetailView):
         contract = self.object
         amounts = [*contract.values.all(), *contract.options.all()]
         context["funding_streams"] = distinct(amount.funding_stream for amount in amounts)
-        context["payers"] = distinct(value.payer for value in contract.values.all())
+        # A value without a payer is paid by the lead commissioner.
+        context["payers"] = distinct(
+            value.payer or contract.lead_commissioner for value in contract.values.all()
+        )
         context["status_tag_class"] = STATUS_TAG_COLOURS.get(contract.current_status, "")
         context["ending_in_days"] = days_left(contract.end_date, contract.current_status)
         context["values_by_year"] = contract.values_by_year()

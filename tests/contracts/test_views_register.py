@@ -547,6 +547,8 @@ def test_a_contract_page_shows_everything_the_register_holds(officer_client, ful
         "Quality mark 2023",
     ]:
         assert shown in text, shown
+    paid_by = text.split("Paid by", 1)[1].split("Value", 1)[0]
+    assert "Police and Crime Commissioner, Westmorland and Furness Council" in paid_by
     html = response.content.decode()
     assert 'href="/contracts/PARENT/"' in html
     assert 'href="/contracts/IDVA-MALE/"' in html
