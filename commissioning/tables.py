@@ -94,6 +94,18 @@ class RegisterTable(tables.Table):
         attrs = {"class": "govuk-table app-table"}
         empty_text = "Nothing matches."
 
+    @property
+    def order_by(self):
+        return tables.Table.order_by.fget(self)
+
+    @order_by.setter
+    def order_by(self, value):
+        # ?sort= comes from the address bar: pass on only this table's column names,
+        # so text such as "../x" never reaches django-tables2's accessor parsing.
+        names = value.split(",") if isinstance(value, str) else (value or ())
+        known = [name for name in names if str(name).lstrip("-") in self.base_columns]
+        tables.Table.order_by.fset(self, known)
+
     def rendered_rows(self):
         """The current page's rows, each a ready ``<tr>`` of escaped cells."""
         renderers = [_CellRenderer(self, bound_column) for bound_column in self.columns]
