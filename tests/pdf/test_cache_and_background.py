@@ -135,3 +135,19 @@ def test_an_unknown_progress_link_is_not_found(staff_client):
     assert staff_client.get("/reports/schedule/schedule-" + "1" * 40 + "/").status_code == 404
     assert staff_client.get("/reports/schedule/not-a-key/").status_code == 404
     assert staff_client.get("/reports/schedule/schedule-" + "1" * 40 + ".pdf").status_code == 404
+
+
+@override_settings(SCHEDULE_BACKGROUND_ROWS=1)
+def test_a_failed_background_schedule_says_so_and_can_be_queued_again(staff_client):
+    ContractFactory()
+    ContractFactory()
+    progress_url = staff_client.get("/contracts/schedule.pdf?q=Service")["Location"]
+
+    DBTaskResult.objects.update(status="FAILED")
+    page = staff_client.get(progress_url).content.decode()
+
+    assert "The schedule could not be made" in page
+    assert 'href="/contracts/schedule.pdf?q=Service"' in page
+    assert "http-equiv" not in page  # no point checking again
+    staff_client.get("/contracts/schedule.pdf?q=Service")
+    assert DBTaskResult.objects.count() == 2
