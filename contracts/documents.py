@@ -12,7 +12,7 @@ import hashlib
 from decimal import Decimal
 from itertools import groupby
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -178,19 +178,21 @@ def describe_filters(filterset):
 
 
 def _shown(field, value):
-    choices = {str(key): label for key, label in getattr(field, "choices", []) if key != ""}
+    """A cleaned filter value as the user chose it: a name, a choice's label, a date."""
+    if isinstance(value, models.Model | FinancialYear):
+        return str(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.date):
         return f"{value.day} {value:%B %Y}"
-    if isinstance(value, list | tuple) or hasattr(value, "model"):
+    if isinstance(value, list | tuple | models.QuerySet):
         return ", ".join(_shown(field, item) for item in value)
-    if choices and str(value) in choices:
-        return str(choices[str(value)])
-    if hasattr(value, "start") and hasattr(value, "stop"):  # a range from a RangeFilter
-        ends = [str(end) for end in (value.start, value.stop) if end is not None]
-        return " to ".join(ends)
-    return str(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, slice):  # a RangeFilter's range
+        return " to ".join(str(end) for end in (value.start, value.stop) if end is not None)
+    choices = {str(key): label for key, label in getattr(field, "choices", []) if key != ""}
+    return str(choices.get(str(value), value))
 
 
 def schedule_context(contracts, filters_description=""):
