@@ -1,8 +1,10 @@
 """The two commands a newcomer runs: ensure_login and load_register."""
 
+import importlib
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
@@ -67,7 +69,18 @@ def test_ensure_login_never_resets_an_existing_users_password(settings):
 # load_register --------------------------------------------------------------------
 
 
-def test_load_register_loads_the_fixture_once_and_never_duplicates_it():
+@pytest.fixture
+def measure_library():
+    """The measures migrate seeds, which the fixture's outcomes refer to by name.
+
+    Seeded again here because a browser test's live server flushes the test
+    database, migration data included, when it runs earlier on the same worker.
+    """
+    migration = importlib.import_module("outcomes.migrations.0002_measure_library")
+    migration.add_measures(apps, None)
+
+
+def test_load_register_loads_the_fixture_once_and_never_duplicates_it(measure_library):
     output = run("load_register")
     contracts = Contract.objects.count()
     values = ContractValue.objects.count()

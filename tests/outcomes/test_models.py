@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from outcomes.models import Measure, Outcome, OutcomeKind, Unit
+from outcomes.models import Outcome, OutcomeKind, Unit
 from tests.factories import ContractFactory, MeasureFactory, OutcomeFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,11 +111,6 @@ def test_a_measure_in_use_cannot_be_deleted():
     OutcomeFactory(measure=measure)
     with pytest.raises(ProtectedError):
         measure.delete()
-
-
-def test_the_library_holds_the_ministry_of_justice_cope_and_recover_measures():
-    names = set(Measure.objects.values_list("name", flat=True))
-    assert {"Feeling safer", "Ability to cope with everyday life"} <= names
 
 
 def test_deleting_a_contract_deletes_its_outcomes():
