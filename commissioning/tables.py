@@ -11,6 +11,7 @@ import inspect
 
 import django_tables2 as tables
 from django.db import models
+from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -120,9 +121,26 @@ class RegisterTable(tables.Table):
         ]
 
     def as_values(self, exclude_columns=None):
-        """Rows for export, with text that could run as a spreadsheet formula neutralised."""
-        for row in super().as_values(exclude_columns=exclude_columns):
-            yield [neutralise_formula(value) for value in row]
+        """Rows for export: django-tables2's values (``value_FOO``, ``Column.value``), every row.
+
+        Read through the same once-per-column lookup as the page, and with text
+        that could run as a spreadsheet formula neutralised.
+        """
+        exclude_columns = exclude_columns or ()
+        columns = [
+            bound_column
+            for bound_column in self.columns.iterall()
+            if not (bound_column.column.exclude_from_export or bound_column.name in exclude_columns)
+        ]
+        yield [
+            neutralise_formula(force_str(column.header, strings_only=True)) for column in columns
+        ]
+        readers = [_CellRenderer(self, bound_column, export=True) for bound_column in columns]
+        for row in self.rows:
+            yield [
+                neutralise_formula(force_str(reader.export_value(row), strings_only=True))
+                for reader in readers
+            ]
 
 
 _CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "table")
@@ -131,20 +149,24 @@ _CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "table")
 class _CellRenderer:
     """Renders one column's cells the way django-tables2's BoundRow does, minus the repeated work.
 
-    Looks up the render method, the arguments it takes, and whether the value
-    is a choice field shown by ``get_FOO_display()`` once; columns it cannot
-    reproduce exactly (links, arguments it does not know) go through
-    django-tables2's own ``BoundRow.get_cell``.
+    Looks up the render method (or, for an export, the value method), the
+    arguments it takes, and whether the value is a choice field shown by
+    ``get_FOO_display()`` once; columns it cannot reproduce exactly (links,
+    arguments it does not know) go through django-tables2's own
+    ``BoundRow.get_cell`` / ``get_cell_value``.
     """
 
-    def __init__(self, table, bound_column):
+    def __init__(self, table, bound_column, export=False):
         self.table = table
         self.bound_column = bound_column
         self.column = bound_column.column
         self.name = bound_column.name
-        self.default = bound_column.default
+        self.default = None if export else bound_column.default
         self.opening = f'<td class="govuk-table__cell {getattr(self.column, "cell_class", "")}">'
-        self.render = bound_column.render
+        self.render = bound_column.value if export else bound_column.render
+        if getattr(self.render, "__func__", None) is tables.Column.value:
+            # The stock Column.value only calls the column's render().
+            self.render = self.column.render
         self.accessor = Accessor(bound_column.accessor)
         self.bits = self.accessor.bits
         self.display = self._choice_display(table)
@@ -187,12 +209,10 @@ class _CellRenderer:
                 return None
         return current
 
-    def cell(self, row):
-        if self.arguments is None:
-            return f"{self.opening}{_as_html(row.get_cell(self.name))}</td>"
+    def rendered(self, row):
         value = self.value(row.record)
         if value in self.column.empty_values:
-            return f"{self.opening}{_as_html(self.default)}</td>"
+            return self.default
         given = {
             "value": value,
             "record": row.record,
@@ -200,8 +220,17 @@ class _CellRenderer:
             "bound_column": self.bound_column,
             "table": self.table,
         }
-        content = self.render(**{name: given[name] for name in self.arguments})
-        return f"{self.opening}{_as_html(content)}</td>"
+        return self.render(**{name: given[name] for name in self.arguments})
+
+    def cell(self, row):
+        if self.arguments is None:
+            return f"{self.opening}{_as_html(row.get_cell(self.name))}</td>"
+        return f"{self.opening}{_as_html(self.rendered(row))}</td>"
+
+    def export_value(self, row):
+        if self.arguments is None:
+            return row.get_cell_value(self.name)
+        return self.rendered(row)
 
 
 def _as_html(content):
