@@ -12,6 +12,7 @@ folders and miss them.
 """
 
 import os
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -62,11 +63,18 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(scope="session")
-def live_server(request):
+def live_server(django_db_setup, django_db_blocker):
     address = os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
     server = LiveServer(address, start=False)
     server.thread.static_handler = _WhiteNoiseServesStatic
     server.start()
+    # The first request imports views and compiles templates: seconds on a busy
+    # machine, which should not count against the first test's timeouts.
+    with (
+        django_db_blocker.unblock(),
+        urllib.request.urlopen(f"{server.url}/accounts/login/", timeout=120) as response,
+    ):
+        response.read()
     yield server
     server.stop()
 
@@ -92,7 +100,9 @@ def anonymous_page(browser, live_server, page_problems):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
-    context.set_default_timeout(10_000)
+    # Generous: two test workers and Chromium share two cores.
+    context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(30_000)
     page = context.new_page()
     page.on(
         "response",
