@@ -20,7 +20,7 @@ from commissioning import expressions
 from commissioning.fy import FinancialYear, amount_in_year, to_pennies
 
 from .bodies import CommissioningBody, FundingStream
-from .choices import COMMITTED_STATUSES, OptionStatus, Status
+from .choices import COMMITTED_STATUSES, RUNNING_STATUSES, OptionStatus, Status
 from .dates import _sensible_date, add_months
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -256,6 +256,13 @@ class ExtensionOption(DatedAmount):
             raise ValidationError(
                 f"This option is {self.get_status_display().lower()}: only an available option "
                 "can be exercised."
+            )
+        # A late decision on a live contract just past its end is common; a
+        # planned, ended or terminated contract has nothing to extend.
+        if contract.status not in RUNNING_STATUSES:
+            raise ValidationError(
+                f"This contract is {contract.get_status_display().lower()}: only a live or "
+                "extended contract can be extended."
             )
         if self.amount is not None:
             ContractValue.objects.create(

@@ -393,6 +393,31 @@ def test_only_an_available_option_can_be_exercised(status):
     assert Contract.objects.get().end_date == D(2025, 3, 31)
 
 
+@pytest.mark.parametrize(
+    "status", [Status.PLANNED, Status.PROCUREMENT, Status.ENDED, Status.TERMINATED]
+)
+def test_only_a_running_contract_can_be_extended(status):
+    option = ExtensionOptionFactory(contract=ContractFactory(status=status))
+    with pytest.raises(ValidationError, match="only a live or extended contract"):
+        option.exercise()
+    option.refresh_from_db()
+    assert option.status == OptionStatus.AVAILABLE
+    assert ContractValue.objects.count() == 0
+    assert Contract.objects.get().end_date == D(2025, 3, 31)
+
+
+def test_an_option_can_be_exercised_just_after_a_live_contract_ended():
+    contract = ContractFactory(status=Status.LIVE, end_date=timezone.localdate() - days(3))
+    option = ExtensionOptionFactory(
+        contract=contract,
+        start_date=contract.end_date + days(1),
+        end_date=contract.end_date + days(365),
+    )
+    option.exercise()
+    contract.refresh_from_db()
+    assert contract.current_status == Status.EXTENDED
+
+
 def test_an_option_exercised_elsewhere_cannot_be_exercised_again_from_a_stale_copy():
     option = ExtensionOptionFactory()
     stale = ExtensionOption.objects.get(pk=option.pk)
