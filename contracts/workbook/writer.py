@@ -219,23 +219,47 @@ def write_workbook(path, contracts=None, include_archived=False):
     return len(contracts)
 
 
+# How each kind of cell is written, for the Notes sheet.
+CELL_TYPE_NOTES = {
+    CellType.TEXT: "Text.",
+    CellType.NAME: "A name, spelt as on its own sheet (capitals don't matter).",
+    CellType.DATE: "A date: a spreadsheet date or YYYY-MM-DD.",
+    CellType.MONEY: "Money: a number or text like £1,234.56; £0 or more, pence at most.",
+    CellType.NUMBER: "A number, at most two decimal places.",
+    CellType.WHOLE: "A whole number, 0 or more.",
+    CellType.YEAR: "A financial year, 1 April to 31 March, written like 2022/23.",
+    CellType.CHOICE: "One of the values listed (capitals and spaces don't matter).",
+    CellType.NAMES: "Names separated by ;",
+    CellType.YES_NO: "yes or no.",
+}
+
+GENERAL_NOTES = [
+    "Row 1 of each sheet holds the column names; * marks a required column. Columns you "
+    "don't need may be deleted; extra columns or sheets are errors (this Notes sheet is "
+    "ignored).",
+    "Contracts are matched by reference and everything else by name, so importing the same "
+    "workbook twice changes nothing. For each contract on the Contracts sheet, its partners, "
+    "values, options and outcomes become exactly the rows on those sheets.",
+    "Every row is checked before anything is written: one mistake and nothing is imported, "
+    "with every problem listed by sheet, row and column.",
+]
+
+
 def _notes_rows():
     yield ["sheet", "column", "required", "what to write", "example"]
+    for note in GENERAL_NOTES:
+        yield ["", "", "", note, ""]
     for sheet in SHEETS:
         yield [sheet.name, "", "", sheet.help, ""]
         for column in sheet.columns:
-            what = column.help or ""
-            if column.type == "choice":
-                allowed = "one of: " + ", ".join(column.allowed_values())
-                what = f"{what} {allowed}".strip()
-            elif column.type == CellType.NAMES:
-                what = what or "Names separated by ;"
-            kind = f"({column.type})"
+            what = [column.help, CELL_TYPE_NOTES[column.type]]
+            if column.type == CellType.CHOICE:
+                what.append("Values: " + ", ".join(column.allowed_values()) + ".")
             yield [
                 sheet.name,
                 column.name,
                 "yes" if column.required else "",
-                f"{what} {kind}".strip(),
+                " ".join(part for part in what if part),
                 "" if column.example is None else str(column.example),
             ]
 
