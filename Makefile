@@ -66,6 +66,11 @@ test: install static system
 bench: install static system
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# Bounded load test: 20 signed-in users for at most 60 s (LOAD_SECONDS, default 30) on
+# gunicorn and a scratch PostgreSQL database (DATABASE_URL's server), loopback only.
+load: install static system
+	$(PY) loadtest/run.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
