@@ -40,7 +40,10 @@ def scan(page, problems):
     """No axe violations, and the page loaded whole (styles, scripts, no script errors)."""
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, violations_report(results)
-    assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily") == "arial, sans-serif"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+        == "arial, sans-serif"
+    )
     assert problems == []
 
 
