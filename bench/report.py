@@ -51,6 +51,7 @@ class Report:
     extras: list = field(default_factory=list)
     background: dict = field(default_factory=dict)
     total_seconds: float = 0.0
+    complete: bool = False
 
     def add_page(self, size, name, timing, note=""):
         if name not in self.page_order:
@@ -88,6 +89,11 @@ class Report:
             f"<!-- bench:{self.engine} -->",
             f"### {self.engine}",
             "",
+            *(
+                []
+                if self.complete
+                else ["**Partial: the run was still going, or was stopped.**", ""]
+            ),
             f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {self.cores} cores "
             f"({self.engine}); Django test client in one process, {self.requests} requests "
             f"per page after 3 untimed, pages interleaved; times in ms; queries per request (SQL statements, "

@@ -118,19 +118,25 @@ def main():
 
     django.setup()
     from bench import stages
-
-    started = time.perf_counter()
-    try:
-        report = stages.run_all(engine, say, options)
-    finally:
-        cleanup()
-    report.total_seconds = time.perf_counter() - started
-    text = report.as_markdown()
-    print()
-    print(text)
     from bench.report import merge_into
 
-    options.results.write_text(merge_into(options.results, text, engine))
+    started = time.perf_counter()
+
+    def write(report):
+        # After every stage too, so an interrupted run still leaves its table.
+        report.total_seconds = time.perf_counter() - started
+        text = report.as_markdown()
+        options.results.write_text(merge_into(options.results, text, engine))
+        return text
+
+    try:
+        report = stages.run_all(engine, say, options, checkpoint=write)
+    finally:
+        cleanup()
+    report.complete = True
+    text = write(report)
+    print()
+    print(text)
     say(f"Wrote {options.results} in {report.total_seconds:.0f} s.")
     return 0
 

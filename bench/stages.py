@@ -271,7 +271,7 @@ def measure_real_register(report, say):
 # The run --------------------------------------------------------------------
 
 
-def run_all(engine, say, options):
+def run_all(engine, say, options, checkpoint=lambda report: None):
     report = Report(
         engine=engine,
         cores=os.cpu_count(),
@@ -284,14 +284,18 @@ def run_all(engine, say, options):
     with override_settings(ROOT_URLCONF="bench.urls", MAILERS=LOCAL_MAIL, ADMINS=[]):
         seed(options.small, say)
         measure_pages(report, options.small, options.requests, say)
+        checkpoint(report)
         if not options.pages_only:
             seed(options.pdf, say)
             measure_pdf(report, f"Schedule, {options.pdf:,}", say)
+            checkpoint(report)
             seed(options.background, say)
             measure_background_pdf(report, options.background, say)
             measure_workbook(report, options.background, say)
+            checkpoint(report)
         seed(options.large, say)
         measure_pages(report, options.large, options.requests, say)
+        checkpoint(report)
         if not options.pages_only:
             measure_real_register(report, say)
     connection.close()
