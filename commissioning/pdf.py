@@ -16,6 +16,7 @@ import mimetypes
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -127,11 +128,26 @@ def stored_pdf(key):
     return path if path.is_file() else None
 
 
+# Any edit makes new keys, so old files are never served again once the data
+# has moved on; a week covers a schedule left waiting in a browser tab.
+STORED_PDF_MAX_AGE_SECONDS = 7 * 24 * 60 * 60
+
+
 def store_pdf(key, pdf):
-    """Write the PDF so a reader never sees half a file (write aside, then rename)."""
+    """Write the PDF so a reader never sees half a file (write aside, then rename),
+    and clear out files older than a week."""
     path = stored_pdf_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
         part.write(pdf)
     os.replace(part.name, path)
+    remove_old_files(path.parent)
     return path
+
+
+def remove_old_files(folder):
+    """Delete stored PDFs, tickets and abandoned partial writes older than the maximum age."""
+    oldest = time.time() - STORED_PDF_MAX_AGE_SECONDS
+    for entry in os.scandir(folder):
+        if entry.is_file() and entry.stat().st_mtime < oldest:
+            Path(entry.path).unlink(missing_ok=True)

@@ -1,6 +1,8 @@
 """The PDF renderer: local files only, metadata, tagging and the protective marking."""
 
+import os
 import re
+import time
 import zlib
 from pathlib import Path
 
@@ -8,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from commissioning.pdf import LocalStaticFetcher, RefusedURL, render_pdf
+from commissioning.pdf import LocalStaticFetcher, RefusedURL, render_pdf, store_pdf
 
 STATIC = Path(settings.BASE_DIR) / "static"
 
@@ -77,3 +79,19 @@ def uncompressed_objects(pdf):
         except zlib.error:
             continue
     return b"\n".join(inflated)
+
+
+def test_storing_a_pdf_clears_out_files_older_than_a_week(pdf_cache_dir):
+    pdf_cache_dir.mkdir(parents=True)
+    stale = pdf_cache_dir / f"schedule-{'a' * 40}.pdf"
+    recent = pdf_cache_dir / f"schedule-{'b' * 40}.pdf"
+    stale.write_bytes(b"old")
+    recent.write_bytes(b"new")
+    eight_days_ago = time.time() - 8 * 24 * 60 * 60
+    os.utime(stale, (eight_days_ago, eight_days_ago))
+
+    stored = store_pdf(f"summary-{'c' * 40}", b"%PDF-")
+
+    assert stored.read_bytes() == b"%PDF-"
+    assert recent.exists()
+    assert not stale.exists()
