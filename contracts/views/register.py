@@ -1,5 +1,7 @@
 """The register pages: the filtered, sortable list of contracts with its exports, and one contract."""
 
+import functools
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,12 +22,20 @@ REGISTER_PAGE_SIZE = 50
 
 def register_queryset():
     """Current contracts with everything the register table shows, in one query per page."""
+    return _register_queryset_on(timezone.localdate()).all()
+
+
+@functools.lru_cache(maxsize=2)
+def _register_queryset_on(day):
+    # Building these annotations (status, totals, value apportioned to the
+    # year) costs more than rendering a dozen rows; they depend only on the
+    # day, so build them once a day and hand out clones, never this queryset.
     return (
         Contract.objects.current()
         .select_related("category", "lead_provider")
-        .with_status()
+        .with_status(today=day)
         .with_totals()
-        .with_value_in(FinancialYear.current(), name="value_in_current_year")
+        .with_value_in(FinancialYear.containing(day), name="value_in_current_year")
     )
 
 
