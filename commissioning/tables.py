@@ -63,7 +63,7 @@ class MoneyColumn(Column):
 class UkDateColumn(Column):
     """A date as ``31 March 2025`` on the page and a real date in exports."""
 
-    cell_class = "app-table__cell--nowrap"
+    cell_class = ""
 
     def render(self, value):
         return f"{value.day} {value:%B %Y}"
