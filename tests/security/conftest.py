@@ -6,6 +6,12 @@ from commissioning.roles import ADMINISTRATOR, EDITOR, VIEWER
 PASSWORD = "correct horse battery staple 42"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Sign-in tests hash a password per attempt; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, role, first_name="", last_name=""):
     user = User.objects.create_user(
         username, password=PASSWORD, first_name=first_name, last_name=last_name

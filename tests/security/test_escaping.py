@@ -106,8 +106,11 @@ def test_hostile_text_is_escaped_in_admin(editor_client, hostile_contract):
 def test_hostile_text_is_printed_as_text_in_pdfs(editor_client, hostile_contract, url):
     response = editor_client.get(url)
     assert response.status_code == 200
-    pdf = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    if response.streaming:
+        pdf = b"".join(response.streaming_content)
+        response.close()
+    else:
+        pdf = response.content
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()

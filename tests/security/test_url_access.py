@@ -75,8 +75,9 @@ def routes(samples):
 def visit(client, route):
     response = client.get(route.url)
     if response.streaming:
+        # Read and close a file response, as a browser would (the test client closes the rest).
         b"".join(response.streaming_content)
-    response.close()
+        response.close()
     assert response.status_code < 500, f"{route.name} {route.url}: {response.status_code}"
     return response
 
