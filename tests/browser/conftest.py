@@ -17,6 +17,8 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from pytest_django.live_server_helper import LiveServer
 
@@ -53,6 +55,30 @@ class _WhiteNoiseServesStatic:
 
     def __new__(cls, application):
         return application
+
+
+@pytest.fixture(scope="session")
+def rows_migrations_made(django_db_setup, django_db_blocker):
+    """The database as migrations left it (the roles' groups, content types, permissions)."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def rows_migrations_made_put_back(rows_migrations_made, django_db_blocker):
+    """After a module of browser tests, put back the rows migrations made.
+
+    Each transactional test ends by emptying the database. Django and
+    pytest-django run such tests after all others, but pytest-xdist's
+    ``--dist loadfile`` sends the biggest files first, so other tests can
+    follow these on the same worker and must find the database as migrated.
+    """
+    yield
+    with django_db_blocker.unblock():
+        # The last flush re-created content types and permissions under new ids:
+        # empty the tables again, without that, and load the originals.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(rows_migrations_made)
 
 
 @pytest.fixture(autouse=True)

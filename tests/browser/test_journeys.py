@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
 
-# Transactional so the live server sees the test's rows; serialized rollback
-# restores the rows migrations made (the roles' groups) after each flush.
+# Transactional so the live server sees the test's rows (conftest puts back
+# what migrations made once the module is done).
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
