@@ -106,6 +106,9 @@ def arguments():
         "--pages-only", action="store_true", help="skip PDFs and the workbook (quick look)"
     )
     parser.add_argument(
+        "--label", default="", help="added to the section's name, so a run keeps its own section"
+    )
+    parser.add_argument(
         "--results", type=Path, default=RESULTS_FILE, help="where to write the markdown"
     )
     return parser.parse_args()
@@ -114,6 +117,8 @@ def arguments():
 def main():
     options = arguments()
     engine, cleanup = choose_database()
+    if options.label:
+        engine = f"{engine}, {options.label}"
     import django
 
     django.setup()
