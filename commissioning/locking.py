@@ -7,14 +7,19 @@ request's transaction) and its version compared. If someone saved in
 between, the form is refused with a list of what they changed; the form comes back
 holding both edits (their changes merged into the fields this editor left
 alone; where both changed a field, this editor's value, flagged) and the new
-version, so saving again after reading the list goes through.
+version, so saving again after reading the list goes through. Rows in the
+admin's inline tables are shown as saved now (with a message), since the
+stale copies posted would undo the other editor's changes to them.
 
 Why not django-concurrency: it raises on save deep inside the admin (a 409
 or a generic error page), its messages say nothing about *what* changed, and
 this needs only a hidden field, a locked read and the history already kept.
 """
 
+import copy
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
 from django.db.models.signals import pre_save
@@ -169,6 +174,27 @@ class VersionCheckedAdminMixin:
     """Put the version check into a ModelAdmin's change form."""
 
     form = VersionCheckedForm
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        if obj is not None and request.method == "POST" and self.is_stale(request, obj):
+            # The inline rows posted are as they were when this editor opened the page:
+            # saved again they would quietly undo the other editor's changes to those
+            # rows. Show the rows as saved now instead, and say so.
+            as_saved_now = copy.copy(request)
+            as_saved_now.method = "GET"
+            formsets, inline_instances = self._create_formsets(as_saved_now, obj, change=True)
+            if formsets:
+                messages.warning(
+                    request,
+                    "The tables of values, options, partners and outcomes below show what "
+                    "is saved now: changes you made in them were not kept, so make them again.",
+                )
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
+
+    @staticmethod
+    def is_stale(request, obj):
+        """The posted form was opened before the object's latest save."""
+        return request.POST.get("seen_version") != str(obj.version)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

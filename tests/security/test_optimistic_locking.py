@@ -172,3 +172,23 @@ def test_an_admin_save_that_fails_in_an_inline_saves_nothing_of_the_contract(edi
     contract.refresh_from_db()
     assert contract.title == "Victim support"
     assert contract.values.get().amount == 10000
+
+
+def test_a_stale_form_shows_the_other_editors_inline_rows_and_keeps_them(two_editors):
+    first, second = two_editors
+    contract = ContractFactory(title="Victim support")
+    ContractValueFactory(contract=contract, year=2023)
+    jane_form, omar_form = open_form(first, contract), open_form(second, contract)
+    jane_form["values-0-amount"] = "12345.00"
+    assert first.post(change_url(contract), jane_form).status_code == 302
+    omar_form["title"] = "Victim support service"
+
+    refused = second.post(change_url(contract), omar_form)
+
+    assert "changes you made in them were not kept" in refused.content.decode()
+    merged = form_data(refused, "contract_form")
+    assert merged["values-0-amount"] == "12345.00"
+    assert second.post(change_url(contract), merged).status_code == 302
+    contract.refresh_from_db()
+    assert contract.title == "Victim support service"
+    assert contract.values.get().amount == 12345
