@@ -61,7 +61,9 @@ class _WhiteNoiseServesStatic:
 def rows_migrations_made(django_db_setup, django_db_blocker):
     """The database as migrations left it (the roles' groups, content types, permissions)."""
     with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+        rows = connection.creation.serialize_db_to_string()
+        connection.close()  # PostgreSQL refuses to drop a test database still in use
+    return rows
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -79,6 +81,7 @@ def rows_migrations_made_put_back(rows_migrations_made, django_db_blocker):
         # empty the tables again, without that, and load the originals.
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(rows_migrations_made)
+        connection.close()
 
 
 @pytest.fixture(autouse=True)
