@@ -53,7 +53,7 @@ def env_list(name, default):
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG and not env_bool("ALLOW_DEV_SECRET", False):
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Production refuses the development key: set SECRET_KEY "
         "to a long random value, or DEBUG=true for local development."
