@@ -173,20 +173,49 @@ def _decisions_due(today):
 
 
 def dashboard(request):
+    # ?from=2023 shows spend from 2023/24 onwards: an office looking back at a
+    # register whose contracts have ended still sees its money. What ends soon
+    # and which decisions are due always count from today.
+    this_year = FinancialYear.current()
+    first_year, year_error = this_year, ""
+    if request.GET.get("from"):
+        try:
+            first_year = FinancialYear.parse(request.GET["from"])
+            last_year_shown = first_year + (YEARS_SHOWN - 1)  # refuses a year past 2099/2100
+            first_year = last_year_shown - (YEARS_SHOWN - 1)
+        except ValueError as error:
+            first_year, year_error = this_year, str(error)
     # Every figure follows from the register's rows and today's date, which
     # register_version() fingerprints in one query: an unchanged register is
     # served from the cache instead of being aggregated again (at 10,000
     # contracts the aggregation is most of the page's time).
     figures = cache.get_or_set(
-        f"dashboard:{register_version()}", dashboard_figures, DASHBOARD_CACHE_SECONDS
+        f"dashboard:{first_year.start_year}:{register_version()}",
+        lambda: dashboard_figures(first_year),
+        DASHBOARD_CACHE_SECONDS,
     )
-    return render(request, "dashboard.html", figures)
+    year_choices = [this_year + offset for offset in range(-5, 2)]
+    return render(
+        request,
+        "dashboard.html",
+        {
+            **figures,
+            "this_year": this_year,
+            "year_choices": year_choices,
+            "year_error": year_error,
+            "year_typed": request.GET.get("from", ""),
+        },
+    )
 
 
-def dashboard_figures():
-    """Everything the dashboard shows, aggregated in the database."""
+def dashboard_figures(first_year=None):
+    """Everything the dashboard shows, aggregated in the database.
+
+    Spend is shown for ``first_year`` and the years after it (this financial
+    year by default); what ends soon and the decisions due count from today.
+    """
     today = timezone.localdate()
-    first_year = FinancialYear.containing(today)
+    first_year = first_year or FinancialYear.containing(today)
     years = [first_year + offset for offset in range(YEARS_SHOWN)]
 
     by_category = _spend_split(years, "contract__category__name")

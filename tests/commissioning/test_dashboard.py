@@ -259,3 +259,33 @@ def test_the_dashboard_runs_as_many_queries_for_200_contracts_as_for_5(staff_cli
     many = count_queries(staff_client, "/")
     assert few == many
     assert many <= 20  # sign-in, session and savepoints included
+
+
+@pytest.mark.django_db
+def test_it_shows_spend_from_a_chosen_financial_year(client, django_user_model):
+    contract = ContractFactory(
+        start_date=datetime.date(2019, 4, 1), end_date=datetime.date(2021, 3, 31)
+    )
+    ContractValueFactory(contract=contract, year=2020, amount=Decimal("123456"))
+    user = django_user_model.objects.create_user("officer", password="not-used-here")
+    client.force_login(user)
+
+    response = client.get("/", {"from": "2020/21"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Committed spend, 2020/21 to 2024/25" in page
+    assert "£123,456" in page
+
+
+@pytest.mark.django_db
+def test_it_explains_a_malformed_year_and_shows_this_year(client, django_user_model):
+    user = django_user_model.objects.create_user("officer", password="not-used-here")
+    client.force_login(user)
+
+    response = client.get("/", {"from": "2024/26"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "is not a financial year" in page
+    assert f"Committed spend, {FinancialYear.current()} to" in page
