@@ -16,8 +16,10 @@ import urllib.request
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.test import Client
 from pytest_django.live_server_helper import LiveServer
@@ -81,6 +83,11 @@ def rows_migrations_made_put_back(rows_migrations_made, django_db_blocker):
         # empty the tables again, without that, and load the originals.
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(rows_migrations_made)
+        # Rows came back with their ids: move PostgreSQL's sequences past them,
+        # or the next row a later test creates collides with one of them.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
         connection.close()
 
 

@@ -1,0 +1,20 @@
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """Before pytest-django drops the PostgreSQL test database, end any session still on it.
+
+    A request thread of the browser tests' live server that outlives the server
+    keeps a connection open, and PostgreSQL refuses to drop a database in use.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
