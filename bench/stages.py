@@ -134,11 +134,18 @@ def schedule_functions():
 
 
 def bare_weasyprint(html):
-    """WeasyPrint and nothing else: the same HTML and stylesheets, default options."""
+    """WeasyPrint and nothing else: the same HTML, the same document asked for.
+
+    The issue requires a tagged PDF/UA document, so the bare render asks
+    WeasyPrint for the same variant; everything else is WeasyPrint's default
+    (its own URL fetcher). The difference from ours is then our own code: the
+    queries, the template and the local-only fetcher.
+    """
     from weasyprint import HTML
 
     pdf = importlib.import_module("commissioning.pdf")
-    return len(HTML(string=html, base_url=pdf.static_base_url()).write_pdf())
+    document = HTML(string=html, base_url=pdf.static_base_url())
+    return len(document.write_pdf(pdf_variant=pdf.PDF_VARIANT))
 
 
 def ours_pdf():
