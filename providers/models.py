@@ -14,11 +14,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
 from commissioning.fy import FinancialYear
+from commissioning.models import Archivable
 
 
 class ProviderKind(models.TextChoices):
@@ -110,7 +110,7 @@ class ProviderQuerySet(models.QuerySet):
         return self.get(name=name)
 
 
-class Provider(models.Model):
+class Provider(Archivable, models.Model):
     """An organisation that delivers commissioned services."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -167,15 +167,3 @@ class Provider(models.Model):
         if company:
             return f"GB-COH-{company}"
         return ""
-
-    @property
-    def is_archived(self):
-        return self.archived_at is not None
-
-    def archive(self):
-        self.archived_at = timezone.now()
-        self.save(update_fields=["archived_at", "updated_at"])
-
-    def restore(self):
-        self.archived_at = None
-        self.save(update_fields=["archived_at", "updated_at"])

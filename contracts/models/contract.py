@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
 from commissioning.fy import FinancialYear
+from commissioning.models import Archivable
 
 from .bodies import Category, Cohort, CommissioningBody
 from .choices import RUNNING_STATUSES, AgreementType, OptionStatus, ProcurementRoute, Status
@@ -145,7 +146,7 @@ class ContractQuerySet(models.QuerySet):
         return self.filter(Q(lead_commissioner=body) | Q(co_commissioners=body)).distinct()
 
 
-class Contract(models.Model):
+class Contract(Archivable, models.Model):
     """A commissioned service: one agreement with a lead provider, its values and outcomes."""
 
     reference = models.SlugField(
@@ -289,18 +290,6 @@ class Contract(models.Model):
         if self.end_date is None:
             return None
         return (self.end_date - timezone.localdate()).days
-
-    @property
-    def is_archived(self):
-        return self.archived_at is not None
-
-    def archive(self):
-        self.archived_at = timezone.now()
-        self.save(update_fields=["archived_at", "updated_at"])
-
-    def restore(self):
-        self.archived_at = None
-        self.save(update_fields=["archived_at", "updated_at"])
 
     # Money, derived from the stored values and options -------------------
     # These read ``self.values.all()`` and ``self.options.all()`` so a
