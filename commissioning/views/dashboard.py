@@ -181,8 +181,8 @@ def dashboard(request):
     if request.GET.get("from"):
         try:
             first_year = FinancialYear.parse(request.GET["from"])
-            last_year_shown = first_year + (YEARS_SHOWN - 1)  # refuses a year past 2099/2100
-            first_year = last_year_shown - (YEARS_SHOWN - 1)
+            # The last year shown must be one the register holds (2099/2100 at most).
+            first_year + (YEARS_SHOWN - 1)
         except ValueError as error:
             first_year, year_error = this_year, str(error)
     # Every figure follows from the register's rows and today's date, which
