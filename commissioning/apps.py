@@ -6,7 +6,15 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning Register"
 
     def ready(self):
-        from . import locking, roles
+        from django.db.models.signals import post_migrate
+
+        from . import dataversion, locking, roles
 
         roles.connect()
         locking.connect()
+        # After every migrate and flush: triggers on every table, new ones included.
+        post_migrate.connect(
+            dataversion.install_triggers,
+            sender=self,
+            dispatch_uid="commissioning.dataversion.install_triggers",
+        )

@@ -7,12 +7,10 @@ contracts and providers) and unpublished outcomes never reach a PDF.
 """
 
 import datetime
-import functools
-import hashlib
 from decimal import Decimal
 from itertools import groupby
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -21,18 +19,13 @@ from django.utils import timezone
 from commissioning.fy import FinancialYear
 from commissioning.pdf import render_document_html
 from outcomes.models import Outcome, OutcomeKind
-from providers.models import Provider
 
 from .filters import ContractFilter
 from .models import (
-    Category,
-    Cohort,
-    CommissioningBody,
     Contract,
     ContractPartner,
     ContractValue,
     ExtensionOption,
-    FundingStream,
 )
 from .views.register import register_queryset
 
@@ -279,60 +272,3 @@ def expiry_context(months, today=None):
         "decisions": decisions,
         "decisions_total": sum((option.amount or Decimal(0) for option in decisions), Decimal(0)),
     }
-
-
-def register_version():
-    """A fingerprint of everything a document prints: it changes with any edit, insert or delete.
-
-    History tables gain a row on every save and delete made through the models,
-    so their size and latest entry move on any such change; the live tables'
-    sizes, highest ids, ``updated_at`` and sums of money catch bulk inserts,
-    updates and deletes that bypass history; the small lookup tables
-    (categories, bodies, streams, cohorts) have no history and are
-    fingerprinted by their contents. The date is part of it because statuses
-    and "value this year" follow the calendar.
-
-    One query, because a cached download should cost next to nothing.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_register_version_sql())
-        rows = cursor.fetchall()
-    return hashlib.sha256(repr((str(timezone.localdate()), rows)).encode()).hexdigest()
-
-
-@functools.cache
-def _register_version_sql():
-    quote = connection.ops.quote_name
-
-    def text(expression):
-        return f"CAST({expression} AS TEXT)" if expression else "CAST(NULL AS TEXT)"
-
-    def summary(model, latest=None, money=None):
-        table, pk = model._meta.db_table, model._meta.pk.column
-        return (
-            f"SELECT '{model.__name__}', {text('COUNT(*)')}, {text(f'MAX({quote(pk)})')}, "
-            f"{text(latest and f'MAX({quote(latest)})')}, {text(money and f'SUM({quote(money)})')} "
-            f"FROM {quote(table)}"
-        )
-
-    def contents(model, extra=None):
-        table, pk = model._meta.db_table, model._meta.pk.column
-        return (
-            f"SELECT '{model.__name__}', {text(quote(pk))}, {quote('name')}, "
-            f"{text(extra and quote(extra))}, {text(None)} FROM {quote(table)}"
-        )
-
-    parts = []
-    for model in (Contract, ContractValue, ExtensionOption, ContractPartner, Outcome, Provider):
-        history = model.history.model
-        parts.append(summary(history, latest="history_date"))
-        parts.append(
-            summary(
-                model,
-                latest="updated_at" if model in (Contract, Provider) else None,
-                money="amount" if model in (ContractValue, ExtensionOption) else None,
-            )
-        )
-    parts.append(contents(Category, extra="order"))
-    parts.extend(contents(model) for model in (CommissioningBody, FundingStream, Cohort))
-    return " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3"

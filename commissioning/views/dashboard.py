@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from commissioning.charts import Bar, bar_chart
+from commissioning.dataversion import register_version
 from commissioning.fy import FinancialYear
-from contracts.documents import register_version
 from contracts.models import Contract, ContractValue, ExtensionOption, add_months
 from providers.models import Provider
 
@@ -186,9 +186,9 @@ def dashboard(request):
         except ValueError as error:
             first_year, year_error = this_year, str(error)
     # Every figure follows from the register's rows and today's date, which
-    # register_version() fingerprints in one query: an unchanged register is
-    # served from the cache instead of being aggregated again (at 10,000
-    # contracts the aggregation is most of the page's time).
+    # register_version() names in one read by primary key (a counter the
+    # database bumps with every change): an unchanged register is served from
+    # the cache instead of being aggregated again.
     figures = cache.get_or_set(
         f"dashboard:{first_year.start_year}:{register_version()}",
         lambda: dashboard_figures(first_year),

@@ -17,13 +17,13 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from commissioning.dataversion import register_version
 from commissioning.pdf import document_key, html_to_pdf, render_pdf, store_pdf, stored_pdf
 from contracts.documents import (
     EXPIRY_TITLE,
     describe_filters,
     expiry_context,
     normalised_query,
-    register_version,
     schedule_contracts,
     schedule_filterset,
     schedule_html,

@@ -6,9 +6,10 @@ import pytest
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from commissioning.dataversion import register_version
 from commissioning.fy import FinancialYear
 from contracts import tasks
-from contracts.documents import register_version, schedule_filterset
+from contracts.documents import schedule_filterset
 from contracts.models import ContractValue
 from contracts.views import pdf as pdf_views
 from outcomes.models import Outcome

@@ -1,0 +1,85 @@
+"""The data version: one row read by primary key, moved by the database with every change."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from commissioning.dataversion import (
+    data_version,
+    install_triggers,
+    installed_trigger_tables,
+    register_version,
+    versioned_tables,
+)
+from contracts.models import Contract, ContractValue
+from tests.factories import ContractFactory, ContractValueFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_table_of_the_register_has_a_trigger_and_history_tables_do_not():
+    tables = versioned_tables()
+
+    assert {
+        "contracts_contract",
+        "contracts_contractvalue",
+        "contracts_extensionoption",
+        "contracts_contract_co_commissioners",
+        "providers_provider",
+        "outcomes_outcome",
+    } <= set(tables)
+    assert not [table for table in tables if "historical" in table]
+    assert "commissioning_dataversion" not in tables
+    assert installed_trigger_tables() == set(tables)
+
+
+def test_reading_the_version_is_one_query_by_primary_key():
+    ContractFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        register_version()
+
+    assert len(queries.captured_queries) == 1
+    assert "WHERE" in queries.captured_queries[0]["sql"]
+    assert "COUNT" not in queries.captured_queries[0]["sql"].upper()
+
+
+def test_bulk_writes_and_many_to_many_changes_move_it():
+    contract = ContractFactory()
+    value = ContractValueFactory(contract=contract)
+    seen = [data_version()]
+
+    ContractValue.objects.filter(pk=value.pk).update(amount=11)
+    seen.append(data_version())
+    contract.co_commissioners.add(contract.lead_commissioner)
+    seen.append(data_version())
+    Contract.objects.filter(pk=contract.pk).update(title="Renamed in bulk")
+    seen.append(data_version())
+    ProviderFactory()
+    seen.append(data_version())
+
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_rolled_back_change_leaves_it_where_it_was():
+    contract = ContractFactory()
+    before = data_version()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        contract.title = "Never saved"
+        contract.save()
+        assert data_version() != before  # same transaction: already moved inside it
+        raise RuntimeError
+
+    assert data_version() == before
+
+
+def test_installing_again_adds_no_second_trigger():
+    contract = ContractFactory()
+    before = data_version()
+
+    install_triggers()
+    contract.title = "Once"
+    contract.save(update_fields=["title"])
+
+    assert data_version() == before + 1
