@@ -11,6 +11,7 @@ the last year takes whatever is left, so the shares always add up exactly to
 the amount.
 """
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -23,7 +24,18 @@ PENNY = Decimal("0.01")
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2099
 
-_FY_PATTERN = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*(?:[/\-–]\s*(\d{2}|\d{4}))?\s*$", re.IGNORECASE)
+_FY_PATTERN = re.compile(
+    r"^\s*(?:FY\s*)?(\d{4}|\d{2}(?=\s*[/\-–]))\s*(?:[/\-–]\s*(\d{2}|\d{4}))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _full_year(two_or_four_digits):
+    """``17`` is 2017 and ``95`` is 1995 (the register holds 1990/91 to 2099/00); ``2017`` is 2017."""
+    year = int(two_or_four_digits)
+    if len(two_or_four_digits) == 2:
+        year += 1900 if year >= EARLIEST_YEAR % 100 else 2000
+    return year
 
 
 @dataclass(frozen=True, order=True)
@@ -57,7 +69,7 @@ class FinancialYear:
 
     @classmethod
     def parse(cls, text):
-        """Read ``2024/25``, ``2024-25``, ``2024/2025`` or ``2024``; refuse ``2024/26``."""
+        """Read ``2024/25``, ``2024-25``, ``2024/2025``, ``24/25``, ``FY2024`` or ``2024``; refuse ``2024/26``."""
         if isinstance(text, FinancialYear):
             return text
         if isinstance(text, int) and not isinstance(text, bool):
@@ -65,7 +77,7 @@ class FinancialYear:
         match = _FY_PATTERN.match(str(text or ""))
         if not match:
             raise ValueError(f"“{text}” is not a financial year: write it as 2024/25.")
-        start = int(match.group(1))
+        start = _full_year(match.group(1))
         end = match.group(2)
         if end is not None:
             expected = start + 1
@@ -131,6 +143,91 @@ class FinancialYear:
         )
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+_DAY_MONTH_YEAR = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+" + _MONTH + r",?[\s\-]+(\d{4})$"
+)
+_MONTH_DAY_YEAR = re.compile(r"^" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_MONTH_YEAR = re.compile(r"^" + _MONTH + r"[\s\-]+(\d{4})$")
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date read from text: the day, and how sure the reading is.
+
+    ``month_only`` when only a month was written (``April 2017``): the day is
+    the first of the month for a start and the last for an end, an assumption a
+    person should confirm. ``plain`` when it was written the one unambiguous
+    way (a real spreadsheet date or ``2017-04-01``).
+    """
+
+    day: datetime.date
+    month_only: bool = False
+    plain: bool = False
+
+
+def parse_date(text, end=False):
+    """Read a date as people in the UK write it; ``end`` says it ends a period.
+
+    ``2017-04-01``, ``01/04/2017`` and ``1/4/17`` (day first), ``1st April 2017``,
+    ``1 Apr 2017``, ``April 1st, 2017``, and ``April 2017`` (the 1st, or the last
+    day of the month when ``end``). Returns ``ParsedDate``; raises ValueError
+    with a message for the person who typed it.
+    """
+    if isinstance(text, datetime.datetime):
+        return ParsedDate(text.date(), plain=True)
+    if isinstance(text, datetime.date):
+        return ParsedDate(text, plain=True)
+    original = str(text or "").replace("\u00a0", " ")
+    cleaned = " ".join(original.split()).casefold()
+    month_only = plain = False
+    if match := _ISO_DATE.match(cleaned):
+        year, month, day = (int(part) for part in match.groups())
+        plain = True
+    elif match := _NUMERIC_DATE.match(cleaned):
+        day, month = int(match.group(1)), int(match.group(2))
+        year = _full_year(match.group(3))
+    elif match := _DAY_MONTH_YEAR.match(cleaned):
+        day, month, year = int(match.group(1)), _MONTHS[match.group(2)], int(match.group(3))
+    elif match := _MONTH_DAY_YEAR.match(cleaned):
+        month, day, year = _MONTHS[match.group(1)], int(match.group(2)), int(match.group(3))
+    elif match := _MONTH_YEAR.match(cleaned):
+        month, year = _MONTHS[match.group(1)], int(match.group(2))
+        day = calendar.monthrange(year, month)[1] if end and year >= 1 else 1
+        month_only = True
+    else:
+        raise ValueError(
+            f"“{original.strip()}” is not a date: write it as 2024-03-31 or 31/03/2024."
+        )
+    try:
+        return ParsedDate(datetime.date(year, month, day), month_only=month_only, plain=plain)
+    except ValueError:
+        raise ValueError(f"“{original.strip()}” is not a real date.") from None
+
+
 def overlap_days(start, end, other_start, other_end):
     """Days (inclusive) that two periods share; 0 when they do not meet."""
     first = max(start, other_start)
@@ -173,20 +270,47 @@ def apportion(amount, start, end):
     }
 
 
-_MONEY_PATTERN = re.compile(r"^\s*£?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(k|m)?\s*$")
-_NEGATIVE_PATTERN = re.compile(r"^\s*£?\s*[-−]")
+_MONEY_PATTERN = re.compile(
+    r"^\s*(?:£|gbp)?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*"
+    r"(k|m|mn|million|bn|billion)?\s*"
+    r"(p\.?\s*a\.?|per\s+annum|per\s+year|a\s+year|each\s+year|/\s*(?:yr|year|annum))?\s*$"
+)
+_NEGATIVE_PATTERN = re.compile(r"^\s*(?:£|gbp)?\s*[-−]", re.IGNORECASE)
+_MULTIPLIERS = {
+    "k": Decimal(1000),
+    "m": Decimal(1000000),
+    "mn": Decimal(1000000),
+    "million": Decimal(1000000),
+    "bn": Decimal(1000000000),
+    "billion": Decimal(1000000000),
+}
+# The forms every spreadsheet writes: 1234, 1234.5, £1,234.56. Anything else
+# (83.2k, £6.6 million, £1,234 pa) is read too, but is a reinterpretation a
+# person should be shown.
+_PLAIN_MONEY = re.compile(r"^\s*£?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*$")
 
 
-def parse_money(text):
-    """Read ``1234.5``, ``£1,234.56``, ``£83.2k`` as Decimal pounds; refuse anything else.
+@dataclass(frozen=True)
+class Amount:
+    """An amount of money as written: its value, and whether it was stated per year (``pa``)."""
+
+    value: Decimal
+    per_annum: bool = False
+
+
+def parse_amount(text):
+    """Read money as people write it: ``1234.5``, ``£1,234.56``, ``£83.2k``, ``£2.2m``,
+    ``£6.6 million``, ``£1,234 pa`` (also ``per annum``, ``a year``); refuse anything else.
 
     Negative amounts are refused: the register holds none (the database forbids
     them), so a minus sign is a typing mistake, not a credit.
     """
-    if isinstance(text, Decimal):
+    if isinstance(text, Amount):
         return text
+    if isinstance(text, Decimal):
+        return Amount(text)
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return Decimal(str(text))
+        return Amount(Decimal(str(text)))
     text = str(text or "").replace("\u00a0", " ")
     if _NEGATIVE_PATTERN.match(text):
         raise ValueError(f"“{text}” is negative: amounts in the register are never below £0.")
@@ -200,11 +324,20 @@ def parse_money(text):
         value = Decimal(digits.replace(",", ""))
     except InvalidOperation:
         raise ValueError(f"“{text}” is not an amount of money.") from None
-    multiplier = {"k": Decimal(1000), "m": Decimal(1000000)}.get(match.group(2), Decimal(1))
-    value *= multiplier
+    value *= _MULTIPLIERS.get(match.group(2), Decimal(1))
     if value != value.quantize(PENNY):
         raise ValueError(f"“{text}” has fractions of a penny: give at most two decimal places.")
-    return value
+    return Amount(value, per_annum=match.group(3) is not None)
+
+
+def parse_money(text):
+    """The amount ``text`` states, as Decimal pounds (see ``parse_amount`` for the forms read)."""
+    return parse_amount(text).value
+
+
+def is_plain_money(text):
+    """Whether ``text`` is money written the plain way (``1234.5``, ``£1,234.56``)."""
+    return bool(_PLAIN_MONEY.match(str(text)))
 
 
 def format_money(amount, pence=None):

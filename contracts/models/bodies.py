@@ -14,6 +14,7 @@ class BodyKind(models.TextChoices):
     UNITARY_COUNCIL = "unitary_council", "Unitary authority"
     CITY_COUNCIL = "city_council", "City council"
     DISTRICT_COUNCIL = "district_council", "District or borough council"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
     NHS = "nhs", "NHS body"
     POLICE = "police", "Police force"
     GOVERNMENT = "government", "Government department"

@@ -1,8 +1,14 @@
 """Reading one spreadsheet cell into a Python value, with a plain-words message when it can't be.
 
-A spreadsheet gives numbers, dates and text; people type money as ``£1,234.56``,
-dates as real dates or ``2024-03-31``, lists separated by ``;``. Each reader
-returns None for a blank cell and raises CellError otherwise.
+A spreadsheet gives numbers, dates and text; people type money as ``£1,234.56``
+or ``£2.2m``, dates as real dates, ``2024-03-31`` or ``1st April 2024``, lists
+separated by ``;``. Each reader returns None for a blank cell and raises
+CellError when the cell cannot be read. A reader that had to reinterpret what
+was written (``£2.2m``, ``April 2017``, ``council``, ``example.org``) says so
+through ``note(message)``, so the import can list every reinterpretation and
+nothing is guessed silently. The parsing itself is the kernel's
+(``commissioning.fy``: ``parse_amount``, ``parse_date``, ``FinancialYear.parse``),
+the same the register's filters call.
 """
 
 import datetime
@@ -10,7 +16,14 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 
-from commissioning.fy import PENNY, FinancialYear, parse_money
+from commissioning.fy import (
+    PENNY,
+    FinancialYear,
+    format_money,
+    is_plain_money,
+    parse_amount,
+    parse_date,
+)
 
 from .columns import CellType
 
@@ -49,30 +62,35 @@ def read_name(value):
     return " ".join(text.split()) if text is not None else None
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+def _no_note(message):
+    pass
 
 
-def read_date(value):
+def read_date(value, note=_no_note, end=False):
+    """A date; ``end`` when it ends a period (``April 2017`` is then 30 April)."""
     if is_blank(value):
         return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    if _ISO_DATE.match(text):
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise CellError(f"“{text}” is not a real date.") from None
-    raise CellError(f"“{shown(value)}” is not a date: write it as YYYY-MM-DD, e.g. 2024-03-31.")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise CellError(f"“{shown(value)}” is not a date: write it as 2024-03-31 or 31/03/2024.")
+    try:
+        parsed = parse_date(value, end=end)
+    except ValueError as error:
+        raise CellError(str(error)) from None
+    if parsed.month_only:
+        which = "last" if end else "first"
+        note(
+            f"read “{shown(value).strip()}” as {parsed.day:%-d %B %Y}, the {which} day of the month"
+        )
+    elif not parsed.plain:
+        note(f"read “{shown(value).strip()}” as {parsed.day:%-d %B %Y}")
+    return parsed.day
 
 
 def _decimal_places(amount):
     return max(-amount.as_tuple().exponent, 0)
 
 
-def read_money(value):
+def read_money(value, note=_no_note):
     if is_blank(value):
         return None
     if isinstance(value, bool | datetime.date):
@@ -84,16 +102,20 @@ def read_money(value):
         if re.match(r"^£?\s*[-−]", text):
             raise CellError(f"“{text}” is negative; amounts must be £0 or more.")
         try:
-            amount = parse_money(text)
+            parsed = parse_amount(text)
         except ValueError as error:
             raise CellError(str(error)) from None
+        amount = parsed.value
+        if not is_plain_money(text) and amount == amount.quantize(PENNY):
+            a_year = " a year" if parsed.per_annum else ""
+            note(f"read “{text}” as {format_money(amount)}{a_year}")
     if amount < 0:
         raise CellError(f"“{shown(value)}” is negative; amounts must be £0 or more.")
     if amount != amount.quantize(PENNY):
         raise CellError(
             f"“{shown(value)}” has more than two decimal places; amounts are pounds and pence."
         )
-    return amount
+    return amount.quantize(PENNY) if _decimal_places(amount) > 2 else amount
 
 
 def read_number(value):
@@ -121,15 +143,19 @@ def read_whole(value):
     return int(number)
 
 
-def read_year(value):
+def read_year(value, note=_no_note):
     if is_blank(value):
         return None
     try:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return FinancialYear.parse(value if isinstance(value, int) else str(value).strip())
+        text = value if isinstance(value, int) else str(value).strip()
+        year = FinancialYear.parse(text)
     except (TypeError, ValueError) as error:
         raise CellError(str(error)) from None
+    if str(text) != year.label:
+        note(f"read “{text}” as {year}")
+    return year
 
 
 _YES = {"yes", "y", "true", "1"}
@@ -170,36 +196,87 @@ def _spellings(column):
     return spellings
 
 
-def read_choice(value, column):
+def read_choice(value, column, note=_no_note):
     if is_blank(value):
         return None
     spellings = _spellings(column)
     if isinstance(value, str) and value in spellings:
-        return spellings[value]
-    key = _choice_key(shown(value))
-    if key in spellings:
-        return spellings[key]
-    allowed = ", ".join(column.allowed_values())
-    raise CellError(
-        f"“{shown(value)}” is not a {column.name} this register knows; use one of: {allowed}."
-    )
+        choice = spellings[value]
+    else:
+        choice = spellings.get(_choice_key(shown(value)))
+    if choice is None:
+        allowed = ", ".join(column.allowed_values())
+        raise CellError(
+            f"“{shown(value)}” is not a {column.name} this register knows; use one of: {allowed}."
+        )
+    label = column.choices(choice).label
+    if shown(value).strip() not in (choice, label):
+        note(f"read “{shown(value).strip()}” as {label}")
+    return choice
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
+
+
+def read_url(value, note=_no_note):
+    """A web address; ``example.org.uk`` or ``www.example.org.uk`` gets ``https://``."""
+    text = read_text(value)
+    if text is None:
+        return None
+    text = text.strip()
+    if " " not in text and not _SCHEME.match(text) and "." in text and "@" not in text:
+        note(f"read “{text}” as https://{text}")
+        return f"https://{text}"
+    return text
+
+
+def read_email(value, note=_no_note):
+    """An email address; spaces typed inside it (``jo @ example.org``) are dropped."""
+    text = read_text(value)
+    if text is None:
+        return None
+    joined = "".join(text.split())
+    if joined != text.strip():
+        note(f"read “{text.strip()}” as {joined}")
+    return joined
+
+
+def read_phone(value, note=_no_note):
+    """A phone number; surrounding and doubled spaces are dropped, the grouping kept."""
+    text = read_text(value)
+    if text is None:
+        return None
+    tidy = " ".join(text.split())
+    if tidy != text.strip():
+        note(f"read “{text.strip()}” as {tidy}")
+    return tidy
 
 
 READERS = {
     CellType.TEXT: read_text,
     CellType.NAME: read_name,
-    CellType.DATE: read_date,
     CellType.MONEY: read_money,
     CellType.NUMBER: read_number,
     CellType.WHOLE: read_whole,
     CellType.YEAR: read_year,
     CellType.YES_NO: read_yes_no,
     CellType.NAMES: read_names,
+    CellType.URL: read_url,
+    CellType.EMAIL: read_email,
+    CellType.PHONE: read_phone,
 }
+# Readers that may reinterpret what was written, and so take ``note``.
+_NOTING = {read_money, read_year, read_url, read_email, read_phone}
 
 
-def read_cell(value, column):
-    """The Python value of a cell in ``column``; None when blank; CellError when unreadable."""
+def read_cell(value, column, note=_no_note):
+    """The Python value of a cell in ``column``; None when blank; CellError when unreadable.
+
+    ``note(message)`` is called for each reinterpretation (see the module's docstring).
+    """
     if column.type == CellType.CHOICE:
-        return read_choice(value, column)
-    return READERS[column.type](value)
+        return read_choice(value, column, note)
+    if column.type == CellType.DATE:
+        return read_date(value, note, end=column.ends_period)
+    reader = READERS[column.type]
+    return reader(value, note) if reader in _NOTING else reader(value)

@@ -19,6 +19,97 @@ from outcomes.models import Consent, OutcomeKind, Unit
 from providers.models import ProviderKind
 
 
+def _synonyms(words_by_choice):
+    """``{choice: "word; other word"}`` as the (word, choice) pairs a Column's aliases take."""
+    return tuple(
+        (word.strip(), choice)
+        for choice, words in words_by_choice.items()
+        for word in words.split(";")
+        if word.strip()
+    )
+
+
+# Everyday words for the choices, as people write them in their own
+# spreadsheets. Each is read as the choice and listed as a reinterpretation.
+PROVIDER_KIND_SYNONYMS = _synonyms(
+    {
+        ProviderKind.CHARITY: "registered charity; charitable trust; trust; CIO; "
+        "charitable incorporated organisation; charitable company; voluntary sector; "
+        "voluntary organisation; VCSE; third sector; not for profit",
+        ProviderKind.CIC: "community interest company; social enterprise",
+        ProviderKind.COMPANY: "Ltd; limited; limited company; private limited company; "
+        "private company; plc; LLP; private sector; business; sole trader",
+        ProviderKind.NHS: "NHS trust; NHS foundation trust; foundation trust; NHS; ICB; "
+        "integrated care board; health board",
+        ProviderKind.PUBLIC_BODY: "public sector; local authority; council; public; government",
+        ProviderKind.POLICE: "constabulary; police force; force",
+    }
+)
+
+BODY_KIND_SYNONYMS = _synonyms(
+    {
+        BodyKind.LOCAL_AUTHORITY: "council; LA; local council",
+        BodyKind.DISTRICT_COUNCIL: "borough council; district; borough; district council; "
+        "metropolitan borough",
+        BodyKind.UNITARY_COUNCIL: "unitary; unitary council",
+        BodyKind.COUNTY_COUNCIL: "county",
+        BodyKind.CITY_COUNCIL: "city",
+        BodyKind.PCC: "PFCC; OPCC; OPFCC; PCC; police fire and crime commissioner; "
+        "police, fire and crime commissioner",
+        BodyKind.NHS: "NHS England; NHSE; ICB; integrated care board; CCG; health",
+        BodyKind.POLICE: "constabulary; police; force",
+        BodyKind.GOVERNMENT: "central government; home office; ministry of justice; MoJ",
+    }
+)
+
+AGREEMENT_TYPE_SYNONYMS = _synonyms(
+    {
+        AgreementType.CONTRACT: "contract for services; service contract; services contract; "
+        "call-off contract",
+        AgreementType.GRANT: "grant funding; grant award; funding agreement",
+        AgreementType.MOU: "memorandum; memorandum of agreement",
+        AgreementType.SLA: "service level agreement",
+    }
+)
+
+PROCUREMENT_ROUTE_SYNONYMS = _synonyms(
+    {
+        ProcurementRoute.OPEN_TENDER: "open; tender; open procedure; competitive tender; "
+        "competitive; restricted; restricted procedure; competitive flexible; "
+        "competitive dialogue; OJEU; find a tender",
+        ProcurementRoute.QUOTATION: "quote; quotes; ITQ; RFQ; request for quotation; "
+        "request for quote; three quotes; quotation",
+        ProcurementRoute.DIRECT_AWARD: "direct; single tender; single tender action; "
+        "single source; waiver; exemption; negotiated without prior publication",
+        ProcurementRoute.GRANT_ROUND: "grant; grant round; grant funding",
+        ProcurementRoute.FRAMEWORK: "call-off; call off; framework agreement; "
+        "dynamic purchasing system; DPS",
+        ProcurementRoute.PARTNERSHIP: "collaboration",
+    }
+)
+
+STATUS_SYNONYMS = _synonyms(
+    {
+        Status.LIVE: "active; current; ongoing; in place; running; awarded; in contract; open",
+        Status.ENDED: "expired; complete; completed; closed; finished; ceased",
+        Status.EXTENDED: "extension; being extended; varied",
+        Status.PLANNED: "pipeline; proposed; future; not started; planning",
+        Status.PROCUREMENT: "tendering; out to tender; procuring; at tender; "
+        "invitation to quote; ITQ; under procurement",
+        Status.TERMINATED: "cancelled; terminated early; ended early",
+    }
+)
+
+OPTION_STATUS_SYNONYMS = _synonyms(
+    {
+        OptionStatus.EXERCISED: "taken up; used; agreed; taken",
+        OptionStatus.DECLINED: "not taken up; rejected; not taken",
+        OptionStatus.LAPSED: "expired; missed",
+        OptionStatus.AVAILABLE: "open; possible; not yet decided; pending",
+    }
+)
+
+
 class CellType(StrEnum):
     TEXT = "text"
     NAME = "name"  # a name or reference: surrounding spaces are dropped
@@ -30,6 +121,9 @@ class CellType(StrEnum):
     CHOICE = "choice"
     NAMES = "list of names"
     YES_NO = "yes or no"
+    URL = "web address"
+    EMAIL = "email address"
+    PHONE = "phone number"
 
 
 @dataclass(frozen=True)
@@ -45,6 +139,7 @@ class Column:
     choices: object = None  # a TextChoices class for CHOICE columns
     aliases: tuple = ()  # extra spellings accepted for CHOICE columns: (("%", "percent"),)
     refers_to: str = ""  # the sheet a NAME or NAMES column names rows of
+    ends_period: bool = False  # a DATE that ends a period: ``April 2017`` means 30 April
 
     @property
     def model_field(self):
@@ -101,7 +196,7 @@ _PERIOD_COLUMNS = (
         CellType.DATE,
         help="First day of a period that is not one whole financial year.",
     ),
-    Column("end_date", CellType.DATE, help="Last day of that period."),
+    Column("end_date", CellType.DATE, help="Last day of that period.", ends_period=True),
 )
 
 PROVIDERS = Sheet(
@@ -109,12 +204,18 @@ PROVIDERS = Sheet(
     "Organisations that deliver services. Every provider named on another sheet must be here.",
     (
         _name("The organisation's name, as used on the other sheets.", "Victim Support"),
-        Column("kind", CellType.CHOICE, choices=ProviderKind, example="charity"),
+        Column(
+            "kind",
+            CellType.CHOICE,
+            choices=ProviderKind,
+            aliases=PROVIDER_KIND_SYNONYMS,
+            example="charity",
+        ),
         Column("charity_number", help="Charity Commission number.", example="1201000"),
         Column("company_number", help="Companies House number."),
-        Column("website", example="https://www.victimsupport.org.uk"),
-        Column("phone"),
-        Column("email"),
+        Column("website", CellType.URL, example="https://www.victimsupport.org.uk"),
+        Column("phone", CellType.PHONE),
+        Column("email", CellType.EMAIL),
         Column("address"),
         Column("notes", help="Internal notes; never published."),
     ),
@@ -125,7 +226,9 @@ COMMISSIONERS = Sheet(
     "Bodies that commission or pay for services. Every body named on another sheet must be here.",
     (
         _name("The body's name.", "Cumbria OPCC"),
-        Column("kind", CellType.CHOICE, choices=BodyKind, example="pcc"),
+        Column(
+            "kind", CellType.CHOICE, choices=BodyKind, aliases=BODY_KIND_SYNONYMS, example="pcc"
+        ),
     ),
 )
 
@@ -221,12 +324,23 @@ CONTRACTS = Sheet(
             refers_to="Cohorts",
             help="Who the service is for, separated by ;",
         ),
-        Column("agreement_type", CellType.CHOICE, choices=AgreementType, example="contract"),
-        Column("procurement_route", CellType.CHOICE, choices=ProcurementRoute),
-        Column("status", CellType.CHOICE, choices=Status, example="live"),
+        Column(
+            "agreement_type",
+            CellType.CHOICE,
+            choices=AgreementType,
+            aliases=AGREEMENT_TYPE_SYNONYMS,
+            example="contract",
+        ),
+        Column(
+            "procurement_route",
+            CellType.CHOICE,
+            choices=ProcurementRoute,
+            aliases=PROCUREMENT_ROUTE_SYNONYMS,
+        ),
+        Column("status", CellType.CHOICE, choices=Status, aliases=STATUS_SYNONYMS, example="live"),
         Column("status_note", help="Published remark on the status."),
         Column("start_date", CellType.DATE, example="2022-04-01"),
-        Column("end_date", CellType.DATE, example="2025-03-31"),
+        Column("end_date", CellType.DATE, example="2025-03-31", ends_period=True),
         Column("value_note", help="Published remark on the value, e.g. Negotiated yearly."),
         Column("description", help="Published description of the service."),
         Column("decision_reference", help="The PCC decision that authorised it."),
@@ -293,8 +407,14 @@ OPTIONS = Sheet(
         _reference(),
         *_PERIOD_COLUMNS,
         Column("amount", CellType.MONEY, example=130000),
-        Column("status", CellType.CHOICE, choices=OptionStatus, example="available"),
-        Column("decision_due", CellType.DATE, help="Deadline to decide."),
+        Column(
+            "status",
+            CellType.CHOICE,
+            choices=OptionStatus,
+            aliases=OPTION_STATUS_SYNONYMS,
+            example="available",
+        ),
+        Column("decision_due", CellType.DATE, help="Deadline to decide.", ends_period=True),
         Column("funding_stream", CellType.NAME, refers_to="FundingStreams"),
         Column("payer", CellType.NAME, refers_to="Commissioners"),
         Column("note"),
@@ -322,7 +442,7 @@ OUTCOMES = Sheet(
         Column("denominator", CellType.WHOLE),
         Column("cohort", help="e.g. IDVA clients."),
         Column("period_start", CellType.DATE),
-        Column("period_end", CellType.DATE),
+        Column("period_end", CellType.DATE, ends_period=True),
         Column("period_label", help="As stated, e.g. 2021–22 service users."),
         Column("source", help="e.g. Contract closure report 2020–2022."),
         Column("attribution", help="Who said it, e.g. ISVA service user."),

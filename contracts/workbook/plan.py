@@ -602,7 +602,9 @@ def import_workbook(path, dry_run=False, user=None):
     if not parsed.sheets and not parsed.errors:
         parsed.errors.append(WorkbookError("The workbook has none of the register's sheets."))
     plan = RegisterImport(parsed)
-    report = ImportReport(errors=plan.errors, changes=plan.changes)
+    report = ImportReport(
+        errors=plan.errors, changes=plan.changes, reinterpretations=parsed.reinterpretations
+    )
     if report.errors or dry_run:
         return report
     try:

@@ -34,6 +34,19 @@ class WorkbookError:
         return f"{where}: {self.message}" if where else self.message
 
 
+@dataclass(frozen=True)
+class Reinterpretation:
+    """A cell read other than as written (``£2.2m``, ``council``, ``example.org``), to be shown."""
+
+    message: str
+    sheet: str
+    row: int
+    column: str
+
+    def __str__(self):
+        return f"{self.sheet} row {self.row}, {self.column}: {self.message}"
+
+
 @dataclass
 class ParsedRow:
     """One spreadsheet row: ``values`` maps each present column's name to its value (None if blank)."""
@@ -65,6 +78,7 @@ class ParsedSheet:
 class ParsedWorkbook:
     sheets: dict = field(default_factory=dict)  # sheet name -> ParsedSheet
     errors: list = field(default_factory=list)
+    reinterpretations: list = field(default_factory=list)
 
     def rows(self, sheet_name):
         parsed = self.sheets.get(sheet_name)
@@ -124,7 +138,7 @@ def _read_headers(sheet, header_cells, errors):
     return columns
 
 
-def _read_sheet(sheet, worksheet, errors):
+def _read_sheet(sheet, worksheet, errors, reinterpretations):
     rows = worksheet.iter_rows(values_only=True)
     header_cells = next(rows, ())
     columns = _read_headers(sheet, header_cells, errors)
@@ -156,8 +170,12 @@ def _read_sheet(sheet, worksheet, errors):
                         )
                     )
                 continue
+
+            def note(message, number=number, column=column):
+                reinterpretations.append(Reinterpretation(message, sheet.name, number, column.name))
+
             try:
-                row.values[column.name] = read_cell(value, column)
+                row.values[column.name] = read_cell(value, column, note)
             except CellError as error:
                 row.failed.add(column.name)
                 errors.append(row.error(str(error), column.name))
@@ -200,7 +218,9 @@ def read_workbook(path):
             if sheet.name in parsed.sheets:
                 parsed.errors.append(WorkbookError("this sheet appears twice.", sheet.name))
                 continue
-            parsed.sheets[sheet.name] = _read_sheet(sheet, workbook[title], parsed.errors)
+            parsed.sheets[sheet.name] = _read_sheet(
+                sheet, workbook[title], parsed.errors, parsed.reinterpretations
+            )
     except (zipfile.BadZipFile, OSError) as error:
         parsed.errors.append(WorkbookError(f"The workbook could not be read: {error}."))
     finally:

@@ -47,6 +47,9 @@ class ImportReport:
     errors: list = field(default_factory=list)
     changes: dict = field(default_factory=dict)  # sheet name -> SheetChanges
     written: bool = False
+    # Cells read other than as written (reader.Reinterpretation), listed so nothing is guessed
+    # silently: ``Commissioners row 3, kind: read “local authority” as Local authority``.
+    reinterpretations: list = field(default_factory=list)
 
     @property
     def ok(self):

@@ -223,14 +223,20 @@ def write_workbook(path, contracts=None, include_archived=False):
 CELL_TYPE_NOTES = {
     CellType.TEXT: "Text.",
     CellType.NAME: "A name, spelt as on its own sheet (capitals don't matter).",
-    CellType.DATE: "A date: a spreadsheet date or YYYY-MM-DD.",
-    CellType.MONEY: "Money: a number or text like £1,234.56; £0 or more, pence at most.",
+    CellType.DATE: "A date: a spreadsheet date, YYYY-MM-DD, 31/03/2024 (day first) or "
+    "31st March 2024; March 2024 means the 1st (or the 31st for an end), and is flagged.",
+    CellType.MONEY: "Money: a number or text like £1,234.56, £83.2k, £2.2m, £6.6 million or "
+    "£1,234 pa; £0 or more, pence at most.",
     CellType.NUMBER: "A number, at most two decimal places.",
     CellType.WHOLE: "A whole number, 0 or more.",
-    CellType.YEAR: "A financial year, 1 April to 31 March, written like 2022/23.",
+    CellType.YEAR: "A financial year, 1 April to 31 March, written like 2022/23 (also 2022-23, "
+    "22/23, FY2022).",
     CellType.CHOICE: "One of the values listed (capitals and spaces don't matter).",
     CellType.NAMES: "Names separated by ;",
     CellType.YES_NO: "yes or no.",
+    CellType.URL: "A web address; https:// is added when it is left off.",
+    CellType.EMAIL: "An email address; spaces inside it are dropped.",
+    CellType.PHONE: "A phone number, spaced as you like.",
 }
 
 GENERAL_NOTES = [

@@ -12,6 +12,9 @@ from commissioning.fy import (
     amount_in_year,
     apportion,
     format_money,
+    is_plain_money,
+    parse_amount,
+    parse_date,
     parse_money,
 )
 
@@ -51,13 +54,26 @@ def test_the_turn_of_the_century_is_written_00():
 
 
 @pytest.mark.parametrize(
-    "text", ["2024/25", "2024-25", "2024/2025", "2024", " 2024/25 ", "FY2024/25"]
+    "text",
+    [
+        "2024/25",
+        "2024-25",
+        "2024/2025",
+        "2024",
+        " 2024/25 ",
+        "FY2024/25",
+        "24/25",
+        "FY24-25",
+        "FY2024",
+    ],
 )
 def test_it_reads_the_ways_people_write_a_year(text):
     assert FinancialYear.parse(text) == FinancialYear(2024)
 
 
-@pytest.mark.parametrize("text", ["2024/26", "24/25", "1850/51", "abc", "", "2024/2026", "2024/5"])
+@pytest.mark.parametrize(
+    "text", ["2024/26", "24/26", "24", "1850/51", "abc", "", "2024/2026", "2024/5", "24/2026"]
+)
 def test_it_refuses_text_that_is_not_a_year_it_holds(text):
     with pytest.raises(ValueError):
         FinancialYear.parse(text)
@@ -250,3 +266,80 @@ def test_no_amount_is_shown_as_nothing():
 @given(amounts)
 def test_formatted_money_reads_back_as_the_same_amount(amount):
     assert parse_money(format_money(amount)) == amount
+
+
+def test_two_digit_years_are_read_within_the_years_the_register_holds():
+    assert FinancialYear.parse("17/18") == FinancialYear(2017)
+    assert FinancialYear.parse("95/96") == FinancialYear(1995)
+    assert FinancialYear.parse("99/00") == FinancialYear(1999)
+
+
+@pytest.mark.parametrize(
+    ("text", "pounds", "per_annum"),
+    [
+        ("£2.2m", Decimal("2200000"), False),
+        ("£6.6 million", Decimal("6600000"), False),
+        ("£6.6 Million", Decimal("6600000"), False),
+        ("2,200,000.00", Decimal("2200000"), False),
+        ("£83.2k", Decimal("83200"), False),
+        ("£1,234 pa", Decimal("1234"), True),
+        ("£1,234 p.a.", Decimal("1234"), True),
+        ("£40,357.93 per annum", Decimal("40357.93"), True),
+        ("£30k a year", Decimal("30000"), True),
+        ("GBP 500", Decimal("500"), False),
+    ],
+)
+def test_it_reads_the_forms_people_write_in_their_own_spreadsheets(text, pounds, per_annum):
+    amount = parse_amount(text)
+    assert (amount.value, amount.per_annum) == (pounds, per_annum)
+    assert parse_money(text) == pounds
+    assert not is_plain_money(text) or text == "2,200,000.00"
+
+
+@pytest.mark.parametrize("text", ["£2.2 bananas", "£1,234 pa pa", "a year", "£1m2", "million"])
+def test_lenient_money_still_refuses_what_is_not_money(text):
+    with pytest.raises(ValueError):
+        parse_money(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "month_only"),
+    [
+        ("2017-04-01", datetime.date(2017, 4, 1), False),
+        ("1st April 2017", datetime.date(2017, 4, 1), False),
+        ("31st March 2025", datetime.date(2025, 3, 31), False),
+        ("01/04/2017", datetime.date(2017, 4, 1), False),
+        ("1/4/17", datetime.date(2017, 4, 1), False),
+        ("16/10/23", datetime.date(2023, 10, 16), False),
+        ("1 Apr 2017", datetime.date(2017, 4, 1), False),
+        ("April 1st, 2017", datetime.date(2017, 4, 1), False),
+        ("April 2017", datetime.date(2017, 4, 1), True),
+        ("Sept 2024", datetime.date(2024, 9, 1), True),
+        (datetime.date(2017, 4, 1), datetime.date(2017, 4, 1), False),
+        (datetime.datetime(2017, 4, 1, 0, 0), datetime.date(2017, 4, 1), False),
+    ],
+)
+def test_it_reads_dates_as_people_in_the_uk_write_them(text, day, month_only):
+    parsed = parse_date(text)
+    assert (parsed.day, parsed.month_only) == (day, month_only)
+
+
+def test_a_month_alone_ends_on_its_last_day_when_it_ends_a_period():
+    assert parse_date("February 2024", end=True).day == datetime.date(2024, 2, 29)
+    assert parse_date("March 2025", end=True).day == datetime.date(2025, 3, 31)
+    assert parse_date("March 2025").day == datetime.date(2025, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31/02/2017", "not a real date"),
+        ("2017-13-01", "not a real date"),
+        ("04/2017", "is not a date"),
+        ("next spring", "is not a date"),
+        ("", "is not a date"),
+    ],
+)
+def test_it_refuses_what_is_not_a_date(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_date(text)

@@ -186,3 +186,17 @@ def test_the_upload_is_protected_against_cross_site_requests(tmp_path):
 
     assert upload(client, tmp_path).status_code == 403
     assert Contract.objects.count() == 0
+
+
+def test_the_preview_lists_every_value_read_other_than_as_written(editor_client, tmp_path):
+    sheets = set_cell(valid_sheets(), "Commissioners", 3, "kind", "local authority")
+    sheets = set_cell(sheets, "Values", 2, "amount", "£2.2m")
+
+    preview = upload(editor_client, tmp_path, sheets)
+
+    assert preview.status_code == 200
+    assert Contract.objects.count() == 0  # nothing written before confirming
+    page = preview.content.decode()
+    assert "Read other than as written" in page
+    assert "<li>Commissioners row 3, kind: read “local authority” as Local authority</li>" in page
+    assert "<li>Values row 2, amount: read “£2.2m” as £2,200,000</li>" in page

@@ -96,8 +96,9 @@ CELL_ERRORS = [
         "Values",
         3,
         "end_date",
-        "30/09/2023",
-        "Values row 3, column end_date: “30/09/2023” is not a date: write it as YYYY-MM-DD",
+        "30/09/2023 or so",
+        "Values row 3, column end_date: “30/09/2023 or so” is not a date: write it as "
+        "2024-03-31 or 31/03/2024.",
     ),
     (
         "Values",

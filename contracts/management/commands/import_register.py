@@ -33,6 +33,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{count} error{'' if count == 1 else 's'} in {path.name}: nothing was imported."
             )
+        if report.reinterpretations:
+            self.stdout.write(
+                f"Read other than as written ({len(report.reinterpretations)}), check these:"
+            )
+            for item in report.reinterpretations:
+                self.stdout.write(f"  {item}")
         for line in report.summary_lines():
             self.stdout.write(line)
         if dry_run:
