@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
@@ -227,19 +228,36 @@ class ExtensionOption(DatedAmount):
             return Decimal(0)
         return super().amount_in(year)
 
+    def overlapped_value(self, values):
+        """The first of ``values`` an available option's period overlaps, or None.
+
+        An available option must extend beyond what is already committed; an
+        exercised, declined or lapsed one is history and may lie anywhere.
+        """
+        if self.status != OptionStatus.AVAILABLE or not (self.start_date and self.end_date):
+            return None
+        return next(
+            (
+                value
+                for value in values
+                if value.start_date <= self.end_date and value.end_date >= self.start_date
+            ),
+            None,
+        )
+
+    @staticmethod
+    def overlap_sentence(value):
+        return (
+            f"this option's period overlaps the contract's value for {value.period_label}: "
+            "an option must extend beyond what is already committed."
+        )
+
     def clean(self):
         super().clean()
         contract = getattr(self, "contract", None) if self.contract_id else None
-        if contract and self.start_date and self.end_date and self.status == OptionStatus.AVAILABLE:
-            for value in contract.values.all():
-                if value.start_date <= self.end_date and value.end_date >= self.start_date:
-                    raise ValidationError(
-                        {
-                            "start_date": f"This option's period overlaps the contract's value for "
-                            f"{value.period_label}: an option must extend beyond what is already "
-                            "committed."
-                        }
-                    )
+        value = self.overlapped_value(contract.values.all()) if contract else None
+        if value is not None:
+            raise ValidationError({"start_date": capfirst(self.overlap_sentence(value))})
 
     def _contract_model(self):
         # Reached through the field because the contract module imports this one.

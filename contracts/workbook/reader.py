@@ -2,7 +2,7 @@
 
 Nothing here touches the database: ``read_workbook`` turns the file into
 ``ParsedWorkbook`` (the rows of each known sheet, keyed by column name) plus a
-list of ``WorkbookError``. Matching against the register is ``plan.py``'s job.
+list of ``WorkbookError``. Matching against the register is the job of ``plan/``.
 """
 
 import zipfile
