@@ -36,6 +36,7 @@ from .dates import (
     _sensible_date,
     add_months,
 )
+from .imports import HeadingMapping
 from .money import (
     MAX_AMOUNT,
     MONEY_VALIDATORS,
@@ -67,6 +68,7 @@ __all__ = [
     "DatedAmountQuerySet",
     "ExtensionOption",
     "FundingStream",
+    "HeadingMapping",
     "NamedQuerySet",
     "OptionQuerySet",
     "OptionStatus",

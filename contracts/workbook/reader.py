@@ -15,6 +15,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .cells import CellError, is_blank, read_cell, shown
 from .columns import NOTES_SHEET, SHEETS, SHEETS_BY_KEY, sheet_key
 
+# The columns a draft (draft.py) adds to every sheet: why to check a row, and its source text.
+CHECK, SOURCE = "check", "source"
+DRAFT_COLUMNS = (CHECK, SOURCE)
+
 
 @dataclass(frozen=True)
 class WorkbookError:
@@ -102,7 +106,8 @@ def _read_headers(sheet, header_cells, errors):
     columns = []
     seen = set()
     for position, value in enumerate(header_cells, start=1):
-        if is_blank(value):
+        if is_blank(value) or _header_key(value) in DRAFT_COLUMNS:
+            # A draft's check and source columns are for the person, not the register.
             columns.append(None)
             continue
         column = sheet.column(_header_key(value))
@@ -147,6 +152,14 @@ def _read_sheet(sheet, worksheet, errors, reinterpretations):
     # error for the column says it all.
     missing = {column.name for column in sheet.required_columns} - {c.name for c in present}
     parsed = ParsedSheet(sheet, present, [])
+    check_at = next(
+        (
+            position
+            for position, value in enumerate(header_cells)
+            if not is_blank(value) and _header_key(value) == CHECK
+        ),
+        None,
+    )
     for number, cells in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
             errors.append(
@@ -158,6 +171,15 @@ def _read_sheet(sheet, worksheet, errors, reinterpretations):
         if all(is_blank(value) for value in cells):
             continue
         row = ParsedRow(sheet.name, number, {column.name: None for column in present}, set(missing))
+        if check_at is not None and check_at < len(cells) and not is_blank(cells[check_at]):
+            reinterpretations.append(
+                Reinterpretation(
+                    f"marked for checking in the draft: {shown(cells[check_at]).strip()}",
+                    sheet.name,
+                    number,
+                    CHECK,
+                )
+            )
         for position, value in enumerate(cells):
             column = columns[position] if position < len(columns) else None
             if column is None:
