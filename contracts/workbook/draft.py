@@ -4,7 +4,7 @@ The readers (``office_layout`` for a spreadsheet or CSV in the office's own
 columns, ``word_table`` for a Word table like Cumbria's) fill a ``Draft``; it is
 written in the import format (docs/workbook-format.md) with two more columns on
 every sheet: ``check`` (why a person should look at this row; blank when the
-reader was sure) and ``source`` (the text it was read from). The import ignores
+reader was sure) and ``read_from`` (the source text it was read from). The import ignores
 both columns, but lists every row still marked ``check`` in its preview, so the
 person confirms the draft rather than retypes it.
 """

@@ -16,7 +16,7 @@ from .cells import CellError, is_blank, read_cell, shown
 from .columns import NOTES_SHEET, SHEETS, SHEETS_BY_KEY, sheet_key
 
 # The columns a draft (draft.py) adds to every sheet: why to check a row, and its source text.
-CHECK, SOURCE = "check", "source"
+CHECK, SOURCE = "check", "read_from"
 DRAFT_COLUMNS = (CHECK, SOURCE)
 
 
@@ -106,7 +106,9 @@ def _read_headers(sheet, header_cells, errors):
     columns = []
     seen = set()
     for position, value in enumerate(header_cells, start=1):
-        if is_blank(value) or _header_key(value) in DRAFT_COLUMNS:
+        if is_blank(value) or (
+            _header_key(value) in DRAFT_COLUMNS and sheet.column(_header_key(value)) is None
+        ):
             # A draft's check and source columns are for the person, not the register.
             columns.append(None)
             continue

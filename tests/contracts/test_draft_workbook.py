@@ -70,7 +70,9 @@ def test_a_transparency_code_csv_becomes_a_draft_that_imports(tmp_path):
         "end date “March 2025” read as 31 March 2025, the last of the month"
         in (contracts["NS-002"]["check"])
     )
-    assert contracts["NS-002"]["source"].startswith("Reference Number: NS-002; Title of Agreement")
+    assert contracts["NS-002"]["read_from"].startswith(
+        "Reference Number: NS-002; Title of Agreement"
+    )
     assert (
         "£33,000 in total but no start date: no yearly values made" in contracts["NS-004"]["check"]
     )
