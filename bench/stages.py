@@ -73,7 +73,7 @@ PAGES = [
     ),
     Page("Register, sorted", lambda s: url_for(REGISTER, query=SORTED_QUERY)),
     Page("Contract page", lambda s: url_for("contracts:detail", s.contract_reference)),
-    Page("Dashboard", lambda s: url_for("site:dashboard")),
+    Page("Dashboard", lambda s: url_for("reports:dashboard")),
     Page("Provider page", lambda s: url_for("providers:detail", s.provider_pk)),
 ]
 # Routed only inside the bench (bench/urls.py): the floor and the stock view.

@@ -8,10 +8,9 @@ class CommissioningConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import dataversion, locking, roles
+        from . import dataversion, roles
 
         roles.connect()
-        locking.connect()
         # After every migrate and flush: triggers on every table, new ones included.
         post_migrate.connect(
             dataversion.install_triggers,

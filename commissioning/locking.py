@@ -36,13 +36,6 @@ from commissioning.history import (
 STALE_FORM_MESSAGE = "This form is out of date: reload the page and make your change again."
 
 
-def versioned_models():
-    from contracts.models import Contract
-    from providers.models import Provider
-
-    return [Contract, Provider]
-
-
 def count_new_version(sender, instance, raw=False, update_fields=None, **kwargs):
     """Every full save of an existing row is a new version (loaddata's raw saves are not)."""
     if raw or instance._state.adding:
@@ -52,8 +45,10 @@ def count_new_version(sender, instance, raw=False, update_fields=None, **kwargs)
     instance.version = (instance.version or 0) + 1
 
 
-def connect():
-    for model in versioned_models():
+def count_versions_of(*models):
+    """Bump each model's ``version`` on every save; each app names its own models in ``ready()``,
+    so this module knows none of them."""
+    for model in models:
         pre_save.connect(
             count_new_version,
             sender=model,

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "providers",
     "contracts",
     "outcomes",
+    "reports",
 ]
 
 MIDDLEWARE = [

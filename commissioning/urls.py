@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("commissioning.site_urls")),
+    path("", include("reports.urls")),
     path("contracts/", include("contracts.urls")),
-    path("providers/", include("providers.urls")),
+    path("providers/", include("contracts.provider_urls")),
     path("outcomes/", include("outcomes.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

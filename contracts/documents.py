@@ -1,4 +1,4 @@
-"""What the register's printed documents contain: the schedule, the contract summary, the expiry report.
+"""What the contracts' printed documents contain: the schedule and the contract summary.
 
 Each document is built from the same QuerySets the pages use, with its related
 rows prefetched so a document costs a fixed number of queries however many
@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.utils import timezone
 
 from commissioning.fy import FinancialYear
 from commissioning.pdf import render_document_html
@@ -30,7 +29,6 @@ from .models import (
 from .views.register import register_queryset
 
 SCHEDULE_TITLE = "Commissioned services schedule"
-EXPIRY_TITLE = "Contracts ending and decisions due"
 
 # The order outcomes are printed in, under these headings.
 OUTCOME_SECTIONS = [
@@ -241,34 +239,4 @@ def summary_context(contract):
         "contract": contract,
         "sub_lines": list(contract.sub_lines.current().select_related("lead_provider")),
         "this_year": FinancialYear.current(),
-    }
-
-
-def expiry_context(months, today=None):
-    """Contracts ending and option decisions due within ``months``, soonest first, with their money."""
-    today = today or timezone.localdate()
-    this_year = FinancialYear.containing(today)
-    ending = list(
-        Contract.objects.current()
-        .ending_within(months, today=today)
-        .with_value_in(this_year, name="value_this_year_amount")
-        .with_totals()
-        .select_related("lead_provider", "category")
-        .order_by("end_date", "title")
-    )
-    decisions = list(
-        ExtensionOption.objects.decisions_due_within(months, today=today)
-        .filter(contract__archived_at__isnull=True)
-        .select_related("contract", "contract__lead_provider")
-        .order_by("decision_due", "start_date")
-    )
-    for option in decisions:
-        option.is_overdue = option.decision_due is not None and option.decision_due < today
-    return {
-        "months": months,
-        "this_year": this_year,
-        "ending": ending,
-        "ending_total": sum((c.value_this_year_amount for c in ending), Decimal(0)),
-        "decisions": decisions,
-        "decisions_total": sum((option.amount or Decimal(0) for option in decisions), Decimal(0)),
     }

@@ -1,23 +1,15 @@
-from decimal import Decimal
+"""Providers: the organisations that deliver commissioned services.
+
+Below contracts: nothing here knows about contracts. What a provider holds
+(its contracts, their money) is read from the contracts side, in
+``contracts/models/holdings.py``.
+"""
 
 from django.db import models
-from django.db.models import (
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from commissioning import expressions
-from commissioning.fy import FinancialYear
 from commissioning.models import Archivable
 
 
@@ -38,73 +30,6 @@ class ProviderQuerySet(models.QuerySet):
 
     def archived(self):
         return self.filter(archived_at__isnull=False)
-
-    def with_contract_counts(self):
-        """Annotate ``contracts_held``: current contracts a provider holds as lead or partner,
-        each counted once."""
-        # Imported here: contracts.models refers to this module's Provider.
-        from contracts.models import Contract, ContractPartner
-
-        partner_here = ContractPartner.objects.filter(
-            contract=OuterRef("pk"), provider=OuterRef(OuterRef("pk"))
-        )
-        held = (
-            Contract.objects.current()
-            .filter(Q(lead_provider=OuterRef("pk")) | Exists(partner_here))
-            .order_by()
-            .annotate(one=Value(1))
-            .values("one")
-            .annotate(count=Func(F("pk"), function="COUNT"))
-            .values("count")
-        )
-        return self.annotate(
-            contracts_held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
-        )
-
-    def with_annual_value(self, year=None):
-        """Annotate ``annual_value``: the provider's annual value is the sum, apportioned to
-        financial ``year`` (this one by default), of the values of the current contracts it
-        leads. Partners' shares are not recorded, so partnerships add nothing."""
-        from contracts.models import ContractValue
-
-        year = FinancialYear.parse(year) if year is not None else FinancialYear.current()
-        led_values = (
-            ContractValue.objects.in_year(year)
-            .filter(contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True)
-            .order_by()
-            .values("contract__lead_provider")
-            .annotate(total=Sum(expressions.amount_in_year(year)))
-            .values("total")
-        )
-        return self.annotate(
-            annual_value=Coalesce(
-                Subquery(led_values, output_field=expressions.MONEY),
-                Value(Decimal(0)),
-                output_field=expressions.MONEY,
-            )
-        )
-
-    def with_total_value(self):
-        """Annotate ``total_value``: the sum of every stored value, all years, of the current
-        contracts a provider leads."""
-        from contracts.models import ContractValue
-
-        led_values = (
-            ContractValue.objects.filter(
-                contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True
-            )
-            .order_by()
-            .values("contract__lead_provider")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        return self.annotate(
-            total_value=Coalesce(
-                Subquery(led_values, output_field=expressions.MONEY),
-                Value(Decimal(0)),
-                output_field=expressions.MONEY,
-            )
-        )
 
     def get_by_natural_key(self, name):
         return self.get(name=name)

@@ -20,8 +20,7 @@ class CountColumn(tables.Column):
 class ProviderTable(RegisterTable):
     """Current providers with the contracts they hold and their annual value.
 
-    Expects the queryset annotated by ``Provider.objects.with_contract_counts()``,
-    ``.with_annual_value(year)`` and ``.with_total_value()``.
+    Expects the queryset annotated by ``contracts.models.holdings.with_holdings()``.
     """
 
     caption = "Providers"

@@ -103,7 +103,7 @@ def test_a_viewer_reads_every_page_and_pdf_but_no_admin_page(routes, viewer):
             assert response.status_code in (302, 403, 405), route.name
             if response.status_code == 302 and route.name != "admin:logout":
                 assert response["Location"].startswith("/admin/login/"), route.name
-        elif route.name.startswith(("site:", "contracts:", "providers:", "outcomes:")):
+        elif route.name.startswith(("reports:", "contracts:", "providers:", "outcomes:")):
             assert response.status_code in (200, 302, 404), f"{route.name}: {response.status_code}"
     assert client.get("/contracts/SAMPLE/").status_code == 200
     summary = client.get("/contracts/SAMPLE/summary.pdf")

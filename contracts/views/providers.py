@@ -1,4 +1,7 @@
-"""Providers: the list with what each holds, and one provider with its contracts."""
+"""The provider pages: the list with what each holds, and one provider with its contracts.
+
+Here, not in ``providers``, because they read the contracts: providers sit below them.
+"""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
@@ -7,6 +10,7 @@ from django_tables2 import SingleTableMixin
 
 from commissioning.fy import FinancialYear
 from contracts.models import Contract, ContractPartner
+from contracts.models.holdings import with_holdings
 from providers.filters import ProviderFilter
 from providers.models import Provider
 from providers.tables import ProviderTable
@@ -21,12 +25,7 @@ class ProviderListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         self.year = FinancialYear.current()
-        return (
-            Provider.objects.current()
-            .with_contract_counts()
-            .with_annual_value(self.year)
-            .with_total_value()
-        )
+        return with_holdings(Provider.objects.current(), self.year)
 
     def get_table_kwargs(self):
         return {"year": self.year}
@@ -38,7 +37,7 @@ class ProviderListView(SingleTableMixin, FilterView):
 def provider_detail(request, pk):
     year = FinancialYear.current()
     provider = get_object_or_404(
-        Provider.objects.with_contract_counts().with_annual_value(year).with_total_value(),
+        with_holdings(Provider.objects.all(), year),
         pk=pk,
     )
     partnership = ContractPartner.objects.filter(contract=OuterRef("pk"), provider=provider)

@@ -1,7 +1,7 @@
 import re
 from decimal import Decimal
 
-from commissioning.charts import Bar, bar_chart
+from reports.charts import Bar, bar_chart
 
 
 def bar_widths(svg):

@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from commissioning.charts import Bar, bar_chart
 from commissioning.dataversion import register_version
 from commissioning.fy import FinancialYear
 from contracts.models import Contract, ContractValue, ExtensionOption, add_months
 from providers.models import Provider
+from reports.charts import Bar, bar_chart
 
 YEARS_SHOWN = 5
 ENDING_BANDS = (3, 6, 12)  # months
@@ -197,7 +197,7 @@ def dashboard(request):
     year_choices = [this_year + offset for offset in range(-5, 2)]
     return render(
         request,
-        "dashboard.html",
+        "reports/dashboard.html",
         {
             **figures,
             "this_year": this_year,

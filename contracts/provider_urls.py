@@ -1,6 +1,8 @@
+"""The provider pages, at /providers/ as always (their views read contracts, so they live here)."""
+
 from django.urls import path
 
-from providers import views
+from contracts.views import providers as views
 
 app_name = "providers"
 

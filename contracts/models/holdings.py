@@ -1,0 +1,95 @@
+"""What each provider holds: its contracts, and the money of those it leads.
+
+Providers sit below contracts (``providers`` imports nothing from ``contracts``),
+so these figures about a provider's contracts are written here, as annotations
+on a ``Provider`` QuerySet, for the provider pages.
+"""
+
+from decimal import Decimal
+
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from commissioning import expressions
+from commissioning.fy import FinancialYear
+
+from .contract import Contract, ContractPartner
+from .money import ContractValue
+
+
+def with_contract_counts(providers):
+    """Annotate ``contracts_held``: current contracts a provider holds as lead or partner,
+    each counted once."""
+    partner_here = ContractPartner.objects.filter(
+        contract=OuterRef("pk"), provider=OuterRef(OuterRef("pk"))
+    )
+    held = (
+        Contract.objects.current()
+        .filter(Q(lead_provider=OuterRef("pk")) | Exists(partner_here))
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return providers.annotate(
+        contracts_held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+    )
+
+
+def with_annual_value(providers, year=None):
+    """Annotate ``annual_value``: the provider's annual value is the sum, apportioned to
+    financial ``year`` (this one by default), of the values of the current contracts it
+    leads. Partners' shares are not recorded, so partnerships add nothing."""
+    year = FinancialYear.parse(year) if year is not None else FinancialYear.current()
+    led_values = (
+        ContractValue.objects.in_year(year)
+        .filter(contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True)
+        .order_by()
+        .values("contract__lead_provider")
+        .annotate(total=Sum(expressions.amount_in_year(year)))
+        .values("total")
+    )
+    return providers.annotate(
+        annual_value=Coalesce(
+            Subquery(led_values, output_field=expressions.MONEY),
+            Value(Decimal(0)),
+            output_field=expressions.MONEY,
+        )
+    )
+
+
+def with_total_value(providers):
+    """Annotate ``total_value``: the sum of every stored value, all years, of the current
+    contracts a provider leads."""
+    led_values = (
+        ContractValue.objects.filter(
+            contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True
+        )
+        .order_by()
+        .values("contract__lead_provider")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return providers.annotate(
+        total_value=Coalesce(
+            Subquery(led_values, output_field=expressions.MONEY),
+            Value(Decimal(0)),
+            output_field=expressions.MONEY,
+        )
+    )
+
+
+def with_holdings(providers, year):
+    """The three annotations the provider pages show: contracts held, value in ``year``, total."""
+    return with_total_value(with_annual_value(with_contract_counts(providers), year))

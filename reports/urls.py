@@ -1,0 +1,14 @@
+"""The dashboard and the reports that read across the register (same addresses as always)."""
+
+from django.urls import path
+
+from reports.views import dashboard, expiring, schedules
+
+app_name = "reports"
+
+urlpatterns: list = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("reports/expiring.pdf", expiring.expiring_pdf, name="expiring-pdf"),
+    path("reports/schedule/<slug:key>/", schedules.schedule_progress, name="schedule-progress"),
+    path("reports/schedule/<slug:key>.pdf", schedules.schedule_download, name="schedule-download"),
+]
