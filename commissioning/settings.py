@@ -213,6 +213,41 @@ PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or MEDIA_ROOT / "pdf")
 # A schedule of more contracts than this is rendered by the task worker, not in the request.
 SCHEDULE_BACKGROUND_ROWS = env_int("SCHEDULE_BACKGROUND_ROWS", 150, minimum=1)
 
+# Publication. The public transparency pages under /published/ are served only when
+# PUBLIC_REGISTER is on (`make run` turns it on); an office may instead upload the
+# static bundle `manage.py export_open_data DIR` writes.
+PUBLIC_REGISTER = env_bool("PUBLIC_REGISTER", False)
+
+
+def env_prefix(name, default, starts_with):
+    raw = os.environ.get(name, "").strip() or default
+    rest = raw[len(starts_with) :]
+    if (
+        not raw.startswith(starts_with)
+        or not rest
+        or not all(c.isalnum() or c == "-" for c in rest)
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must start with {starts_with} followed by letters, digits and hyphens, "
+            f"not {raw!r}."
+        )
+    return raw
+
+
+# Open Contracting IDs are this prefix, a hyphen and the contract reference. A prefix is
+# registered with the Open Contracting Partnership; until an office has one, the
+# default marks its OCIDs as unofficial.
+OCDS_OCID_PREFIX = env_prefix("OCDS_OCID_PREFIX", "ocds-unregistered", "ocds-")
+# 360Giving grant identifiers are this prefix, a hyphen and the reference; the prefix
+# is registered with 360Giving.
+GRANT_ID_PREFIX = env_prefix("GRANT_ID_PREFIX", "360G-unregistered", "360G-")
+# The office's own organisation identifier (org-id.guide), as the buyer and funder.
+OPCC_ORG_ID = os.environ.get("OPCC_ORG_ID", "").strip() or "GB-UNREGISTERED-OPCC"
+# The public address of /published/, written into the open data's own links.
+PUBLIC_REGISTER_URL = (
+    os.environ.get("PUBLIC_REGISTER_URL", "").strip() or "http://127.0.0.1:8000/published/"
+)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 

@@ -6,17 +6,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from commissioning.archiving import ArchivingAdminMixin
 from commissioning.fy import format_money
 from commissioning.locking import VersionCheckedAdminMixin
-from outcomes.models import Outcome
+from outcomes.models import KeyPerformanceIndicator, Outcome
 
 from .models import (
     Category,
     Cohort,
     CommissioningBody,
     Contract,
+    ContractChange,
     ContractPartner,
     ContractValue,
     ExtensionOption,
     FundingStream,
+    Notice,
     OptionStatus,
     Status,
 )
@@ -79,6 +81,35 @@ class OutcomeInline(admin.StackedInline):
         ("cohort", "period_label", "period_start", "period_end"),
         ("source", "attribution", "consent"),
     ]
+
+
+class KpiInline(admin.TabularInline):
+    """KPIs here; their ratings per period are edited on the KPI's own page."""
+
+    model = KeyPerformanceIndicator
+    extra = 0
+    autocomplete_fields = ["measure"]
+    fields = ["measure", "target", "order"]
+    show_change_link = True
+
+
+class ChangeInline(admin.StackedInline):
+    model = ContractChange
+    extra = 0
+    fields = [
+        ("made_on", "ground", "decision_reference"),
+        "description",
+        ("value_before", "value_after"),
+        ("end_before", "end_after"),
+    ]
+
+
+class NoticeInline(admin.TabularInline):
+    """Recording a published notice clears its duty on the publication report."""
+
+    model = Notice
+    extra = 0
+    fields = ["notice_type", "notice_id", "url", "published_on", "change"]
 
 
 class EndingSoonFilter(admin.SimpleListFilter):
@@ -166,7 +197,15 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
     autocomplete_fields = ["lead_provider", "lead_commissioner", "parent", "category"]
     filter_horizontal = ["cohorts", "co_commissioners"]
     readonly_fields = ["created_at", "updated_at", "archived_at"]
-    inlines = [PartnerInline, ValueInline, OptionInline, OutcomeInline]
+    inlines = [
+        PartnerInline,
+        ValueInline,
+        OptionInline,
+        OutcomeInline,
+        KpiInline,
+        ChangeInline,
+        NoticeInline,
+    ]
     actions = ["exercise_next_option", "archive_selected", "restore_selected"]
     fieldsets = [
         (None, {"fields": ["reference", "title", "category", "cohorts", "description"]}),
@@ -188,6 +227,43 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
         ),
         ("Providers", {"fields": ["lead_provider", "lead_provider_area"]}),
         ("Commissioners", {"fields": ["lead_commissioner", "co_commissioners"]}),
+        (
+            "Publication",
+            {
+                "description": "Published on the transparency page and in the open data.",
+                "fields": [
+                    ("is_published", "published_from"),
+                    "purpose",
+                    "published_copy_url",
+                    ("copy_redacted", "redaction_reason"),
+                    "tender_url",
+                    ("irrecoverable_vat", "irrecoverable_vat_amount"),
+                    "grant_conditions",
+                    "crime_reduction_reason",
+                ],
+            },
+        ),
+        (
+            "Procurement Act 2023",
+            {
+                "fields": [
+                    ("under_procurement_act", "threshold", "light_touch"),
+                    ("procurement_identifier", "contract_identifier"),
+                ]
+            },
+        ),
+        (
+            "Ending",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("ending_reason", "ended_on"),
+                    "ending_note",
+                    "breach",
+                    "damages_or_settlement",
+                ],
+            },
+        ),
         (
             "Internal (never published)",
             {"fields": ["internal_notes", "archived_at", "created_at", "updated_at"]},

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Measure, Outcome
+from .models import KeyPerformanceIndicator, Measure, Outcome, PerformanceRating
 
 
 @admin.register(Measure)
@@ -22,3 +22,20 @@ class OutcomeAdmin(SimpleHistoryAdmin):
     @admin.display(description="Statement")
     def short_text(self, outcome):
         return outcome.text[:80]
+
+
+class RatingInline(admin.TabularInline):
+    model = PerformanceRating
+    extra = 1
+    fields = ["period_start", "period_end", "rating", "comment"]
+
+
+@admin.register(KeyPerformanceIndicator)
+class KpiAdmin(SimpleHistoryAdmin):
+    """A KPI and its ratings per period (the contract performance notice's content)."""
+
+    list_display = ["contract", "measure", "target"]
+    list_select_related = ["contract", "measure"]
+    search_fields = ["contract__reference", "contract__title", "measure__name", "target"]
+    autocomplete_fields = ["contract", "measure"]
+    inlines = [RatingInline]

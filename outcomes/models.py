@@ -204,3 +204,72 @@ class Outcome(models.Model):
         if self.period_start and self.period_end:
             return f"{self.period_start:%B %Y} to {self.period_end:%B %Y}"
         return ""
+
+
+class Rating(models.TextChoices):
+    """The Procurement Act 2023's scale for rating a KPI in a contract performance notice."""
+
+    GOOD = "good", "Good"
+    APPROACHING = "approaching", "Approaching target"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+    OTHER = "other", "Other"
+
+
+class KeyPerformanceIndicator(models.Model):
+    """An outcome measure a contract is held to as a key performance indicator, with its target."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="kpis"
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="kpis")
+    target = models.CharField(
+        max_length=300, help_text="The target, as published, e.g. “80% feel safer at exit”."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "order", "pk"]
+        verbose_name = "KPI"
+        verbose_name_plural = "KPIs"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "measure"], name="kpi_once_per_contract"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.target}"
+
+
+class PerformanceRating(models.Model):
+    """How a KPI was rated for one period, on the Act's scale, with the published comment."""
+
+    kpi = models.ForeignKey(
+        KeyPerformanceIndicator, on_delete=models.CASCADE, related_name="ratings"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    rating = models.CharField(max_length=30, choices=Rating.choices)
+    comment = models.TextField(blank=True, help_text="Published with the rating.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "period_end", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="rating_period_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["kpi", "period_start", "period_end"], name="rating_once_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{Rating(self.rating).label} ({self.period_start:%B %Y} to {self.period_end:%B %Y})"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The period ends before it starts."})

@@ -5,6 +5,7 @@ Below contracts: nothing here knows about contracts. What a provider holds
 ``contracts/models/holdings.py``.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -46,10 +47,37 @@ class Provider(Archivable, models.Model):
     company_number = models.CharField(
         max_length=20, blank=True, help_text="Companies House number, e.g. 01234567."
     )
+    ppon_identifier = models.CharField(
+        "PPON identifier",
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^GB-PPON-[A-Z0-9-]+$",
+                "A PPON identifier looks like GB-PPON-ABCD-1234-EFGH: GB-PPON- then letters, "
+                "digits and hyphens.",
+            )
+        ],
+        help_text="The supplier's identifier on the Central Digital Platform, GB-PPON-….",
+    )
+    # Supplier facts a contract details notice (UK7) carries; blank means not recorded.
+    is_sme = models.BooleanField(
+        "SME", null=True, blank=True, help_text="A small or medium-sized enterprise."
+    )
+    is_vcse = models.BooleanField(
+        "VCSE",
+        null=True,
+        blank=True,
+        help_text="A voluntary, community or social enterprise organisation.",
+    )
+    is_supported_employment = models.BooleanField(
+        "supported employment provider", null=True, blank=True
+    )
+    is_public_service_mutual = models.BooleanField("public service mutual", null=True, blank=True)
     website = models.URLField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True, help_text="Published in notices.")
+    address = models.TextField(blank=True, help_text="Postal address, published in notices.")
     notes = models.TextField(blank=True, help_text="Internal notes; never published.")
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -91,4 +119,4 @@ class Provider(Archivable, models.Model):
             company = company.zfill(8)
         if company:
             return f"GB-COH-{company}"
-        return ""
+        return self.ppon_identifier

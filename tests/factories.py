@@ -11,13 +11,23 @@ from contracts.models import (
     Cohort,
     CommissioningBody,
     Contract,
+    ContractChange,
     ContractPartner,
     ContractValue,
     ExtensionOption,
     FundingStream,
+    Notice,
+    NoticeType,
     Status,
 )
-from outcomes.models import Measure, Outcome, OutcomeKind
+from outcomes.models import (
+    KeyPerformanceIndicator,
+    Measure,
+    Outcome,
+    OutcomeKind,
+    PerformanceRating,
+    Rating,
+)
 from providers.models import Provider
 
 
@@ -128,3 +138,44 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     contract = factory.SubFactory(ContractFactory)
     kind = OutcomeKind.RESULT
     text = factory.Sequence(lambda n: f"{n}% of service users felt safer")
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyPerformanceIndicator
+
+    contract = factory.SubFactory(ContractFactory)
+    measure = factory.SubFactory(MeasureFactory)
+    target = "80% of service users feel safer at the end of support"
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PerformanceRating
+
+    kpi = factory.SubFactory(KpiFactory)
+    period_start = datetime.date(2023, 4, 1)
+    period_end = datetime.date(2024, 3, 31)
+    rating = Rating.GOOD
+
+
+class ChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractChange
+
+    contract = factory.SubFactory(ContractFactory)
+    made_on = datetime.date(2024, 4, 1)
+    description = "Extended by a year on the option in the contract."
+    value_before = Decimal("100000.00")
+    value_after = Decimal("130000.00")
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    contract = factory.SubFactory(ContractFactory)
+    notice_type = NoticeType.UK7
+    notice_id = factory.Sequence(lambda n: f"2025/S 000-{n:06d}")
+    url = "https://www.find-tender.service.gov.uk/Notice/000001-2025"
+    published_on = datetime.date(2025, 4, 1)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
@@ -15,9 +16,22 @@ from commissioning.fy import FinancialYear
 from commissioning.models import Archivable
 
 from .bodies import Category, Cohort, CommissioningBody
-from .choices import RUNNING_STATUSES, AgreementType, OptionStatus, ProcurementRoute, Status
+from .choices import (
+    COMMITTED_STATUSES,
+    RUNNING_STATUSES,
+    AgreementType,
+    EndingReason,
+    OptionStatus,
+    ProcurementRoute,
+    Status,
+    Threshold,
+)
 from .dates import _sensible_date, add_months
-from .money import ContractValue, ExtensionOption
+from .money import MONEY_VALIDATORS, ContractValue, ExtensionOption
+
+# Statuses a published record may have: awarded, running or over. Planned services
+# and ones still in procurement are drafts, never published as contracts.
+PUBLISHABLE_STATUSES = (*COMMITTED_STATUSES, Status.TERMINATED)
 
 
 class ContractQuerySet(models.QuerySet):
@@ -137,6 +151,24 @@ class ContractQuerySet(models.QuerySet):
             )
         )
 
+    def published(self, today=None):
+        """Published records: marked published, from their date on, not archived, and awarded
+        (never planned or in procurement)."""
+        today = today or timezone.localdate()
+        return self.current().filter(
+            Q(published_from__isnull=True) | Q(published_from__lte=today),
+            is_published=True,
+            status__in=PUBLISHABLE_STATUSES,
+        )
+
+    def grants(self):
+        """Grant agreements (the Order's crime and disorder reduction grants)."""
+        return self.filter(agreement_type=AgreementType.GRANT)
+
+    def not_grants(self):
+        """Contracts, memoranda and service level agreements: everything but grants."""
+        return self.exclude(agreement_type=AgreementType.GRANT)
+
     def for_provider(self, provider):
         """Contracts a provider holds, as lead or as partner."""
         return self.filter(Q(lead_provider=provider) | Q(partners__provider=provider)).distinct()
@@ -199,6 +231,97 @@ class Contract(Archivable, models.Model):
         max_length=100, blank=True, help_text="The PCC decision that authorised it."
     )
     contract_manager = models.CharField(max_length=200, blank=True)
+
+    # Publication (the Specified Information Order 2011, the Transparency Code,
+    # the Procurement Act 2023). Every field here is published unless it says otherwise.
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Show it on the public transparency page and in the open data.",
+    )
+    published_from = models.DateField(
+        null=True,
+        blank=True,
+        validators=[_sensible_date],
+        help_text="Publish from this date; blank for as soon as it is marked published.",
+    )
+    purpose = models.CharField(
+        max_length=300, blank=True, help_text="Its purpose, in one published sentence."
+    )
+    published_copy_url = models.URLField(
+        "published copy", max_length=500, blank=True, help_text="Link to the published copy."
+    )
+    copy_redacted = models.BooleanField(
+        "copy is redacted", default=False, help_text="Parts of the published copy are removed."
+    )
+    redaction_reason = models.CharField(
+        max_length=300, blank=True, help_text="Published reason for the redactions."
+    )
+    tender_url = models.URLField(
+        "invitation to tender",
+        max_length=500,
+        blank=True,
+        help_text="Link to the published invitation to tender or quote, where there was one.",
+    )
+    under_procurement_act = models.BooleanField(
+        "procured under the Procurement Act 2023",
+        default=False,
+        help_text="Procurements begun on or after 24 February 2025.",
+    )
+    threshold = models.CharField(
+        max_length=10,
+        choices=Threshold.choices,
+        blank=True,
+        help_text="Above or below the Act's threshold for its kind of contract.",
+    )
+    light_touch = models.BooleanField(
+        "light-touch regime",
+        default=False,
+        help_text="Procured under the light-touch regime (many victim services are).",
+    )
+    procurement_identifier = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The procurement's identifier on Find a Tender, e.g. ocds-h6vhtk-04f1a2.",
+    )
+    contract_identifier = models.CharField(
+        max_length=100, blank=True, help_text="The contract's identifier in its notices."
+    )
+    irrecoverable_vat = models.BooleanField(
+        "VAT cannot be recovered",
+        default=False,
+        help_text="Some VAT paid cannot be recovered. Values stay net of VAT.",
+    )
+    irrecoverable_vat_amount = models.DecimalField(
+        "VAT that cannot be recovered",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=MONEY_VALIDATORS,
+    )
+    grant_conditions = models.TextField(
+        blank=True, help_text="For a grant: the conditions attached to it, as published."
+    )
+    crime_reduction_reason = models.TextField(
+        blank=True,
+        help_text="For a grant: why it is expected to reduce crime and disorder, as published.",
+    )
+
+    # How it ended (a contract termination notice, UK11, carries the same).
+    ending_reason = models.CharField(max_length=30, choices=EndingReason.choices, blank=True)
+    ended_on = models.DateField(
+        null=True, blank=True, validators=[_sensible_date], help_text="The day it ended."
+    )
+    ending_note = models.CharField(
+        max_length=500, blank=True, help_text="Published explanation of the ending."
+    )
+    breach = models.TextField(
+        blank=True, help_text="Any breach of contract that led to the ending, as published."
+    )
+    damages_or_settlement = models.TextField(
+        blank=True, help_text="Any damages paid or settlement reached, as published."
+    )
     internal_notes = models.TextField(
         blank=True, help_text="Internal remarks for staff. Never shown in published schedules."
     )
@@ -223,6 +346,16 @@ class Contract(Archivable, models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="contract_not_its_own_parent"
             ),
+            models.CheckConstraint(
+                condition=Q(irrecoverable_vat=True) | Q(irrecoverable_vat_amount__isnull=True),
+                name="contract_vat_amount_only_when_irrecoverable",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(ended_on__gte=F("start_date")),
+                name="contract_ends_on_or_after_it_starts",
+            ),
         ]
         indexes = [
             models.Index(fields=["end_date"]),
@@ -246,6 +379,17 @@ class Contract(Archivable, models.Model):
                 f"The end date ({self.end_date:%d %B %Y}) is before the start date "
                 f"({self.start_date:%d %B %Y})."
             )
+        if self.start_date and self.ended_on and self.ended_on < self.start_date:
+            errors["ended_on"] = (
+                f"It cannot have ended ({self.ended_on:%d %B %Y}) before it started "
+                f"({self.start_date:%d %B %Y})."
+            )
+        if self.irrecoverable_vat_amount is not None and not self.irrecoverable_vat:
+            errors["irrecoverable_vat_amount"] = (
+                "An amount of VAT that cannot be recovered needs “VAT cannot be recovered” ticked."
+            )
+        if self.redaction_reason and not self.copy_redacted:
+            errors["redaction_reason"] = "A redaction reason needs “copy is redacted” ticked."
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = "A contract cannot be a sub-line of itself."
         elif self.parent_id and self.pk:
@@ -290,6 +434,42 @@ class Contract(Archivable, models.Model):
         if self.end_date is None:
             return None
         return (self.end_date - timezone.localdate()).days
+
+    # Publication ----------------------------------------------------------
+
+    @property
+    def is_public(self):
+        """The one-record twin of ``ContractQuerySet.published()``."""
+        today = timezone.localdate()
+        return (
+            self.is_published
+            and self.archived_at is None
+            and self.status in PUBLISHABLE_STATUSES
+            and (self.published_from is None or self.published_from <= today)
+        )
+
+    @property
+    def is_grant(self):
+        return self.agreement_type == AgreementType.GRANT
+
+    @property
+    def ocid(self):
+        """The Open Contracting ID: the procurement's own when it was published on Find a Tender
+        (``ocds-…``), otherwise the office's prefix (``OCDS_OCID_PREFIX``) and the reference."""
+        if self.procurement_identifier.lower().startswith("ocds-"):
+            return self.procurement_identifier
+        return f"{settings.OCDS_OCID_PREFIX}-{self.reference}"
+
+    @property
+    def has_ended(self):
+        return self.current_status in (Status.ENDED, Status.TERMINATED)
+
+    @property
+    def ending_date(self):
+        """The day it ended: as recorded, or else its end date once that has passed."""
+        if self.ended_on:
+            return self.ended_on
+        return self.end_date if self.has_ended else None
 
     # Money, derived from the stored values and options -------------------
     # These read ``self.values.all()`` and ``self.options.all()`` so a

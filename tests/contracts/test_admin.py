@@ -13,6 +13,7 @@ from contracts.models import Contract, ContractValue, ExtensionOption, OptionSta
 from outcomes.models import Outcome
 from tests.factories import (
     CategoryFactory,
+    ChangeFactory,
     CohortFactory,
     CommissioningBodyFactory,
     ContractFactory,
@@ -20,9 +21,12 @@ from tests.factories import (
     ContractValueFactory,
     ExtensionOptionFactory,
     FundingStreamFactory,
+    KpiFactory,
     MeasureFactory,
+    NoticeFactory,
     OutcomeFactory,
     ProviderFactory,
+    RatingFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +63,9 @@ def register():
     ContractValueFactory(contract=contract, funding_stream=FundingStreamFactory())
     ExtensionOptionFactory(contract=contract)
     OutcomeFactory(contract=contract, measure=MeasureFactory())
+    RatingFactory(kpi=KpiFactory(contract=contract))
+    NoticeFactory(contract=contract, change=None)
+    ChangeFactory(contract=contract)
     return contract
 
 
@@ -287,7 +294,7 @@ def test_options_can_be_exercised_from_the_option_list(admin_client):
 # Validation errors are shown on the form, and nothing is saved --------------------------------
 
 
-INLINE_PREFIXES = ["partners", "values", "options", "outcomes"]
+INLINE_PREFIXES = ["partners", "values", "options", "outcomes", "kpis", "changes", "notices"]
 
 
 def contract_form(**fields):

@@ -9,13 +9,17 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from tests.factories import (
+    ChangeFactory,
     ContractFactory,
     ContractPartnerFactory,
     ContractValueFactory,
     ExtensionOptionFactory,
     FundingStreamFactory,
+    KpiFactory,
     MeasureFactory,
+    NoticeFactory,
     OutcomeFactory,
+    RatingFactory,
 )
 from tests.security.url_walk import every_route
 
@@ -42,6 +46,8 @@ def samples():
     ExtensionOptionFactory(contract=contract, year=2025)
     ContractPartnerFactory(contract=contract)
     OutcomeFactory(contract=contract, measure=MeasureFactory())
+    RatingFactory(kpi=KpiFactory(contract=contract))
+    NoticeFactory(contract=contract, change=ChangeFactory(contract=contract), notice_type="UK10")
     AccessAttempt.objects.create(
         username="someone",
         ip_address="192.0.2.1",
