@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0003_publication_and_lifecycle"),
+        ("contracts", "0004_publication_and_lifecycle"),
         ("outcomes", "0002_measure_library"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -13,7 +13,7 @@ import contracts.models.dates
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0002_local_authority_body_kind"),
+        ("contracts", "0003_heading_mapping"),
         ("providers", "0002_supplier_facts_for_notices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
