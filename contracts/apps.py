@@ -8,6 +8,7 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from commissioning.locking import count_versions_of
 
-        from .models import Contract
+        from .models import Contract, stored_money
 
         count_versions_of(Contract)
+        stored_money.connect()

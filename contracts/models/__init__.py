@@ -53,6 +53,12 @@ from .money import (
     OptionQuerySet,
     _amount_constraints,
 )
+from .stored_money import (
+    ContractMoney,
+    ContractYearShare,
+    money_written_once,
+    write_money,
+)
 
 __all__ = [
     "CHANGE_NOTICE_THRESHOLD_PERCENT",
@@ -71,9 +77,11 @@ __all__ = [
     "CommissioningBody",
     "Contract",
     "ContractChange",
+    "ContractMoney",
     "ContractPartner",
     "ContractQuerySet",
     "ContractValue",
+    "ContractYearShare",
     "DatedAmount",
     "DatedAmountQuerySet",
     "EndingReason",
@@ -91,4 +99,6 @@ __all__ = [
     "_amount_constraints",
     "_sensible_date",
     "add_months",
+    "money_written_once",
+    "write_money",
 ]

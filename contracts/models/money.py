@@ -106,6 +106,12 @@ class DatedAmount(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Atomic, so the contract's stored money, rewritten after the save
+        # (stored_money), is written in the same transaction as the change.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+
     @property
     def financial_year(self):
         """The financial year when the period is exactly one; otherwise None."""
