@@ -33,13 +33,16 @@ from contracts.models import (
     Cohort,
     CommissioningBody,
     Contract,
+    ContractMoney,
     ContractPartner,
     ContractValue,
+    ContractYearShare,
     ExtensionOption,
     FundingStream,
     OptionStatus,
     ProcurementRoute,
     Status,
+    write_money,
 )
 from outcomes.models import Measure, Outcome, OutcomeKind, Unit
 from providers.models import Provider, ProviderKind
@@ -381,6 +384,8 @@ class SyntheticRegister:
                 ("partners", partners),
             ]:
                 counts[name] += len(rows)
+        # Inserted in bulk, so no signal wrote their stored money: write it for all at once.
+        write_money()
         return counts
 
     def sub_lines(self, contracts):
@@ -423,6 +428,8 @@ def clear_synthetic():
         ContractPartner.objects.filter(contract__in=contracts),
         Contract.co_commissioners.through.objects.filter(contract__in=contracts),
         Contract.cohorts.through.objects.filter(contract__in=contracts),
+        ContractYearShare.objects.filter(contract__in=contracts),
+        ContractMoney.objects.filter(contract__in=contracts),
     ]
     deleted = sum(_raw_delete(rows) for rows in steps)
     contracts.filter(parent__isnull=False).update(parent=None)

@@ -2,6 +2,9 @@
 
 from simple_history.utils import bulk_create_with_history
 
+from contracts.models import DatedAmount
+from contracts.models.stored_money import money_changed, money_written_once
+
 BATCH_SIZE = 500
 
 
@@ -13,3 +16,8 @@ def create_in_bulk(model, records, user):
         bulk_create_with_history(records, model, batch_size=BATCH_SIZE, default_user=user)
     else:
         model.objects.bulk_create(records, batch_size=BATCH_SIZE)
+    if issubclass(model, DatedAmount):
+        # Rows inserted in bulk send no signal: their contracts' stored money is noted here.
+        with money_written_once():
+            for record in records:
+                money_changed(record.contract_id)

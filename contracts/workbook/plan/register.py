@@ -2,7 +2,13 @@
 
 from django.db import transaction
 
-from contracts.models import Category, Cohort, CommissioningBody, FundingStream
+from contracts.models import (
+    Category,
+    Cohort,
+    CommissioningBody,
+    FundingStream,
+    money_written_once,
+)
 from outcomes.models import Measure
 from providers.models import Provider
 
@@ -63,9 +69,10 @@ class RegisterImport:
         """Write every change in one transaction (call only when there are no errors).
 
         New rows are inserted in bulk (with their history rows); changed rows are
-        saved one by one so each gets its history row and its new version.
+        saved one by one so each gets its history row and its new version. Each
+        contract's stored money is written once, at the end (``money_written_once``).
         """
-        with transaction.atomic():
+        with transaction.atomic(), money_written_once():
             for lookup in self.lookups.values():
                 for record in lookup.to_save:
                     if record.pk is not None:
