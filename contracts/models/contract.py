@@ -372,6 +372,27 @@ class Contract(Archivable, models.Model):
     def natural_key(self):
         return (self.reference,)
 
+    def names_in(self, *relations):
+        """``{relation: [names]}`` for several many-to-many lists (cohorts, co-commissioners).
+
+        One query for all of them (a UNION ALL), each list by name, for pages
+        that print the names and nothing else.
+        """
+        parts = []
+        for index, relation in enumerate(relations):
+            field = self._meta.get_field(relation)
+            parts.append(
+                field.related_model.objects.filter(**{field.related_query_name(): self})
+                .order_by()
+                .values(list_index=Value(index), list_name=F("name"))
+            )
+        if not parts:
+            return {}
+        found = {relation: [] for relation in relations}
+        for row in parts[0].union(*parts[1:], all=True).order_by("list_index", "list_name"):
+            found[relations[row["list_index"]]].append(row["list_name"])
+        return found
+
     def clean(self):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:

@@ -15,7 +15,9 @@ def contract_history(context, contract):
     entries = history_of(contract)
     return {
         "contract": contract,
-        "perms": context.get("perms"),
+        # Staff are exactly the editors and administrators (commissioning/roles.py), who
+        # may revert in admin; is_staff costs no query, a permission check costs two.
+        "can_revert": getattr(context.get("user"), "is_staff", False),
         "entries": entries[:ENTRIES_ON_THE_PAGE],
         "more": max(len(entries) - ENTRIES_ON_THE_PAGE, 0),
     }
