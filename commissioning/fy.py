@@ -13,6 +13,7 @@ the amount.
 
 import calendar
 import datetime
+import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -270,6 +271,63 @@ def apportion(amount, start, end):
     }
 
 
+# The most any amount in the register can be: the database's NUMERIC(14, 2) column.
+MAX_MONEY = Decimal("999999999999.99")
+# Typed text longer than this is never an amount of money; refused before any parsing,
+# so a pasted essay costs nothing and its message quotes only a short excerpt.
+MAX_MONEY_CHARS = 60
+
+
+def excerpt(text, limit=30):
+    """At most ``limit`` characters of ``text``, for quoting a bad value in a message."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _too_large(shown=None):
+    amount = "The amount" if shown is None else f"“{excerpt(shown)}”"
+    return ValueError(
+        f"{amount} is more than {format_money(MAX_MONEY)}, the most an amount "
+        "in the register can be."
+    )
+
+
+def _bounded(amount, shown):
+    """``amount`` checked against the register's limits before any arithmetic on it.
+
+    ``adjusted()`` reads the exponent without computing anything, so a number
+    like 1E+999999999 is refused at once rather than expanded (quantizing or
+    converting it would take minutes, or raise ``InvalidOperation``).
+    """
+    if not amount.is_finite():
+        raise ValueError(f"“{excerpt(shown)}” is not an amount of money.")
+    if amount < 0:
+        raise ValueError(
+            f"“{excerpt(shown)}” is negative: amounts in the register are never below £0."
+        )
+    if not amount.is_zero() and (amount.adjusted() > MAX_MONEY.adjusted() or amount > MAX_MONEY):
+        raise _too_large(shown)
+    return amount
+
+
+def _number_amount(number):
+    """An int, float or Decimal as a bounded Decimal, checked before it is converted."""
+    if isinstance(number, Decimal):
+        return _bounded(number, number)
+    if isinstance(number, int):
+        if number > MAX_MONEY:  # an int compares exactly, however many digits it has
+            raise _too_large(number if number.bit_length() <= 128 else None)
+        return _bounded(Decimal(number), number)
+    if math.isinf(number):  # what a spreadsheet's number beyond 1.8E+308 reads as
+        raise _too_large()
+    if math.isnan(number):
+        raise ValueError("That is not an amount of money.")
+    shown = f"{int(number)}" if number.is_integer() and abs(number) < 1e15 else repr(number)
+    if abs(number) > float(MAX_MONEY) * 10:
+        raise _too_large(shown)
+    return _bounded(Decimal(str(number)), shown)
+
+
 _MONEY_PATTERN = re.compile(
     r"^\s*(?:£|gbp)?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*"
     r"(k|m|mn|million|bn|billion)?\s*"
@@ -302,16 +360,22 @@ def parse_amount(text):
     """Read money as people write it: ``1234.5``, ``£1,234.56``, ``£83.2k``, ``£2.2m``,
     ``£6.6 million``, ``£1,234 pa`` (also ``per annum``, ``a year``); refuse anything else.
 
+    The one money parser: query strings, forms and workbook cells all come here.
     Negative amounts are refused: the register holds none (the database forbids
-    them), so a minus sign is a typing mistake, not a credit.
+    them), so a minus sign is a typing mistake, not a credit. So are amounts
+    above ``MAX_MONEY`` and text longer than ``MAX_MONEY_CHARS``, checked before
+    anything is converted.
     """
     if isinstance(text, Amount):
         return text
-    if isinstance(text, Decimal):
-        return Amount(text)
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return Amount(Decimal(str(text)))
+    if isinstance(text, Decimal | int | float) and not isinstance(text, bool):
+        return Amount(_number_amount(text))
     text = str(text or "").replace("\u00a0", " ")
+    if len(text) > MAX_MONEY_CHARS:
+        raise ValueError(
+            f"“{excerpt(text.strip())}” is too long to be an amount of money: "
+            "write it like £1,234.56."
+        )
     if _NEGATIVE_PATTERN.match(text):
         raise ValueError(f"“{text}” is negative: amounts in the register are never below £0.")
     match = _MONEY_PATTERN.match(text.lower())
@@ -324,7 +388,8 @@ def parse_amount(text):
         value = Decimal(digits.replace(",", ""))
     except InvalidOperation:
         raise ValueError(f"“{text}” is not an amount of money.") from None
-    value *= _MULTIPLIERS.get(match.group(2), Decimal(1))
+    # At most 60 characters, so this product is exact and cheap; bounded before quantizing.
+    value = _bounded(value * _MULTIPLIERS.get(match.group(2), Decimal(1)), text.strip())
     if value != value.quantize(PENNY):
         raise ValueError(f"“{text}” has fractions of a penny: give at most two decimal places.")
     return Amount(value, per_annum=match.group(3) is not None)

@@ -19,10 +19,12 @@ from decimal import Decimal, InvalidOperation
 from commissioning.fy import (
     PENNY,
     FinancialYear,
+    excerpt,
     format_money,
     is_plain_money,
     parse_amount,
     parse_date,
+    parse_money,
 )
 
 from .columns import CellType
@@ -96,11 +98,17 @@ def read_money(value, note=_no_note):
     if isinstance(value, bool | datetime.date):
         raise CellError(f"“{shown(value)}” is not an amount of money: write it like £1,234.56.")
     if isinstance(value, int | float):
-        amount = Decimal(shown(value))
+        if value < 0:
+            raise CellError(f"“{shown(value)}” is negative; amounts must be £0 or more.")
+        try:
+            # The one money parser bounds digits and exponents before converting.
+            amount = parse_money(value)
+        except ValueError as error:
+            raise CellError(str(error)) from None
     else:
         text = str(value).strip()
         if re.match(r"^£?\s*[-−]", text):
-            raise CellError(f"“{text}” is negative; amounts must be £0 or more.")
+            raise CellError(f"“{excerpt(text)}” is negative; amounts must be £0 or more.")
         try:
             parsed = parse_amount(text)
         except ValueError as error:
@@ -118,19 +126,38 @@ def read_money(value, note=_no_note):
     return amount.quantize(PENNY) if _decimal_places(amount) > 2 else amount
 
 
+# The largest number an outcome figure holds (its column is NUMERIC(14, 2)), and the
+# largest whole number (a PostgreSQL integer). Checked before converting, so a cell
+# holding 1E+999999999 is refused at once instead of being expanded digit by digit.
+MAX_NUMBER = Decimal("999999999999.99")
+MAX_WHOLE = 2_147_483_647
+MAX_NUMBER_CHARS = 40
+
+
 def read_number(value):
     if is_blank(value):
         return None
     if isinstance(value, bool | datetime.date):
         raise CellError(f"“{shown(value)}” is not a number.")
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+        raise CellError("That number is larger than any figure the register holds.")
+    text = shown(value).strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        raise CellError(f"“{excerpt(text)}” is too long to be a number.")
     try:
-        number = Decimal(shown(value).strip().replace(",", "").rstrip("%").strip())
+        number = Decimal(text.replace(",", "").rstrip("%").strip())
     except InvalidOperation:
-        raise CellError(f"“{shown(value)}” is not a number.") from None
+        raise CellError(f"“{text}” is not a number.") from None
     if not number.is_finite():
-        raise CellError(f"“{shown(value)}” is not a number.")
+        raise CellError(f"“{text}” is not a number.")
+    if not number.is_zero() and (
+        number.adjusted() > MAX_NUMBER.adjusted() or abs(number) > MAX_NUMBER
+    ):
+        raise CellError(f"“{text}” is larger than any figure the register holds.")
+    if not number.is_zero() and number.adjusted() < -2:
+        raise CellError(f"“{text}” has more than two decimal places.")
     if _decimal_places(number.normalize()) > 2:
-        raise CellError(f"“{shown(value)}” has more than two decimal places.")
+        raise CellError(f"“{text}” has more than two decimal places.")
     return number
 
 
@@ -140,6 +167,10 @@ def read_whole(value):
         return None
     if number != number.to_integral_value() or number < 0:
         raise CellError(f"“{shown(value)}” is not a whole number of 0 or more.")
+    if number > MAX_WHOLE:
+        raise CellError(
+            f"“{shown(value)}” is larger than {MAX_WHOLE:,}, the most this column holds."
+        )
     return int(number)
 
 

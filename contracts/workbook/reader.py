@@ -5,9 +5,15 @@ Nothing here touches the database: ``read_workbook`` turns the file into
 list of ``WorkbookError``. Matching against the register is the job of ``plan/``.
 """
 
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.core.exceptions import ImproperlyConfigured
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -18,6 +24,36 @@ from .columns import NOTES_SHEET, SHEETS, SHEETS_BY_KEY, sheet_key
 # The columns a draft (draft.py) adds to every sheet: why to check a row, and its source text.
 CHECK, SOURCE = "check", "read_from"
 DRAFT_COLUMNS = (CHECK, SOURCE)
+# openpyxl parses with defusedxml when it is installed (and OPENPYXL_DEFUSEDXML is not
+# "False"): entity declarations and external references are refused, never resolved.
+if not openpyxl.DEFUSEDXML:
+    raise ImproperlyConfigured(
+        "openpyxl must parse workbooks with defusedxml: install defusedxml and leave "
+        "OPENPYXL_DEFUSEDXML unset."
+    )
+
+# Limits on what one upload may cost (docs/security.md, "Hostile uploads").
+MAX_PARTS = 1_000  # files inside the .xlsx zip
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # their declared sizes added up; zip reads stop there
+MAX_CELL_CHARS = 10_000  # longer than any description a register holds
+MAX_ERRORS = 1_000  # reading stops after this many problems
+EXTRA_COLUMNS = 20  # columns read past the format's own, to point out stray values
+MAX_MESSAGE_CHARS = 400
+QUOTED_CHARS = 40
+
+_LONG_QUOTE = re.compile(rf"“([^”]{{{QUOTED_CHARS}}})[^”]+”")
+
+
+def short_message(message):
+    """``message`` with any quoted value cut to an excerpt, and at most MAX_MESSAGE_CHARS long.
+
+    Every problem quotes what the person typed; a cell holding megabytes must not
+    turn into a page of megabytes.
+    """
+    message = _LONG_QUOTE.sub(lambda match: f"“{match.group(1)}…”", str(message))
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[: MAX_MESSAGE_CHARS - 1] + "…"
+    return message
 
 
 @dataclass(frozen=True)
@@ -28,6 +64,11 @@ class WorkbookError:
     sheet: str = ""
     row: int | None = None
     column: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "message", short_message(self.message))
+        object.__setattr__(self, "sheet", short_message(self.sheet)[:QUOTED_CHARS])
+        object.__setattr__(self, "column", short_message(self.column)[:QUOTED_CHARS])
 
     def __str__(self):
         where = self.sheet
@@ -146,7 +187,13 @@ def _read_headers(sheet, header_cells, errors):
 
 
 def _read_sheet(sheet, worksheet, errors, reinterpretations):
-    rows = worksheet.iter_rows(values_only=True)
+    # Only the format's columns (and a few more, to point out stray values) are read:
+    # a sheet may declare 16,384 columns, and would otherwise have every row padded to it.
+    rows = worksheet.iter_rows(
+        max_col=len(sheet.columns) + len(DRAFT_COLUMNS) + EXTRA_COLUMNS,
+        max_row=MAX_ROWS + 2,
+        values_only=True,
+    )
     header_cells = next(rows, ())
     columns = _read_headers(sheet, header_cells, errors)
     present = [column for column in columns if column is not None]
@@ -167,6 +214,15 @@ def _read_sheet(sheet, worksheet, errors, reinterpretations):
             errors.append(
                 WorkbookError(
                     f"the sheet has more than {MAX_ROWS:,} rows; split the workbook.", sheet.name
+                )
+            )
+            break
+        if len(errors) >= MAX_ERRORS:
+            errors.append(
+                WorkbookError(
+                    f"reading stopped after {MAX_ERRORS:,} problems; fix these and upload "
+                    "the workbook again.",
+                    sheet.name,
                 )
             )
             break
@@ -194,6 +250,16 @@ def _read_sheet(sheet, worksheet, errors, reinterpretations):
                         )
                     )
                 continue
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                row.failed.add(column.name)
+                errors.append(
+                    row.error(
+                        f"the cell holds {len(value):,} characters; at most "
+                        f"{MAX_CELL_CHARS:,} are allowed.",
+                        column.name,
+                    )
+                )
+                continue
 
             def note(message, number=number, column=column):
                 reinterpretations.append(Reinterpretation(message, sheet.name, number, column.name))
@@ -218,12 +284,81 @@ NOT_A_WORKBOOK = (
 )
 
 
+# What a damaged or hostile file raises inside openpyxl and the XML parser: each becomes
+# a message. Truncated XML is a ParseError; a DTD's entities, DefusedXmlException; a
+# number too long for int() or a date beyond the calendar, ValueError or OverflowError.
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    InvalidFileException,
+    ParseError,
+    DefusedXmlException,
+    KeyError,
+    OSError,
+    ValueError,
+    OverflowError,
+    TypeError,
+    EOFError,
+)
+
+
+def _archive_problem(path):
+    """Why the .xlsx zip at ``path`` is refused before any XML is parsed, or None."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return NOT_A_WORKBOOK
+    try:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            return f"The workbook holds more than {MAX_PARTS:,} files; it is not a register."
+        if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+            return (
+                f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
+                "a register is far smaller. Check it is the right file."
+            )
+        for part in parts:
+            if part.filename.endswith((".xml", ".rels")) and _declares_doctype(archive, part):
+                return (
+                    f"The workbook’s part “{part.filename}” declares a document type (DTD), "
+                    "which spreadsheet programs never write; it was not read."
+                )
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+        return NOT_A_WORKBOOK
+    finally:
+        archive.close()
+    return None
+
+
+def _declares_doctype(archive, part):
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                return True
+            tail = chunk[-16:]
+    return False
+
+
 def read_workbook(path):
     """Read every known sheet of the workbook at ``path`` (a path or a binary file)."""
+    if hasattr(path, "read"):
+        return _read_workbook(path)
+    # Opened here so it is closed whatever openpyxl raises part-way through.
+    with open(path, "rb") as stream:
+        return _read_workbook(stream)
+
+
+def _read_workbook(stream):
     parsed = ParsedWorkbook()
+    problem = _archive_problem(stream)
+    stream.seek(0)
+    if problem is not None:
+        parsed.errors.append(WorkbookError(problem))
+        return parsed
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError):
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except UNREADABLE:
         parsed.errors.append(WorkbookError(NOT_A_WORKBOOK))
         return parsed
     try:
@@ -242,11 +377,18 @@ def read_workbook(path):
             if sheet.name in parsed.sheets:
                 parsed.errors.append(WorkbookError("this sheet appears twice.", sheet.name))
                 continue
-            parsed.sheets[sheet.name] = _read_sheet(
-                sheet, workbook[title], parsed.errors, parsed.reinterpretations
-            )
-    except (zipfile.BadZipFile, OSError) as error:
-        parsed.errors.append(WorkbookError(f"The workbook could not be read: {error}."))
+            try:
+                parsed.sheets[sheet.name] = _read_sheet(
+                    sheet, workbook[title], parsed.errors, parsed.reinterpretations
+                )
+            except UNREADABLE:
+                parsed.errors.append(
+                    WorkbookError(
+                        "the sheet is damaged and could not be read: open the workbook in "
+                        "your spreadsheet program, save it again as .xlsx and upload that.",
+                        sheet.name,
+                    )
+                )
     finally:
         workbook.close()
     return parsed

@@ -27,7 +27,9 @@ from . import import_workbook, write_template
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Errors listed on the page; a workbook with more has a wider problem than a list can show.
-MAX_ERRORS_SHOWN = 500
+MAX_ERRORS_SHOWN = 200
+# The permission the README names for importing (the editor role has it).
+IMPORT_PERMISSION = "contracts.import_register"
 # Uploads never confirmed are removed once they are this old.
 STALE_UPLOAD_SECONDS = 24 * 60 * 60
 SESSION_KEY = "workbook_import"
@@ -63,16 +65,19 @@ class WorkbookUploadForm(forms.Form):
 
 
 class WorkbookImportView(View):
-    """Base for the import pages: staff who may add and change contracts, inside the admin."""
+    """Base for the import pages: staff who may import the register, inside the admin."""
 
     model_admin = None
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(["contracts.add_contract", "contracts.change_contract"]):
+        if not request.user.has_perm(IMPORT_PERMISSION):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, request, template, **context):
+        report = context.get("report")
+        if report is not None:
+            context["errors_not_shown"] = max(len(report.errors) - MAX_ERRORS_SHOWN, 0)
         return TemplateResponse(
             request,
             template,
@@ -90,11 +95,14 @@ class UploadView(WorkbookImportView):
     template = "admin/contracts/import_upload.html"
 
     def get(self, request):
+        # Back on the upload page (Cancel, or a new start): the preview is abandoned.
+        abandon_pending_upload(request)
         return self.render(
             request, self.template, form=WorkbookUploadForm(), title="Import a workbook"
         )
 
     def post(self, request):
+        abandon_pending_upload(request)
         form = WorkbookUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, self.template, form=form, title="Import a workbook")
@@ -103,12 +111,18 @@ class UploadView(WorkbookImportView):
         token = secrets.token_hex(16)
         stored = upload_folder() / f"{token}.xlsx"
         stored.parent.mkdir(parents=True, exist_ok=True)
-        with stored.open("wb") as destination:
-            for chunk in upload.chunks():
-                destination.write(chunk)
-        report = import_workbook(stored, dry_run=True)
+        kept = False
+        try:
+            with stored.open("wb") as destination:
+                for chunk in upload.chunks():
+                    destination.write(chunk)
+            report = import_workbook(stored, dry_run=True)
+            kept = not report.errors
+        finally:
+            # A refused upload (or one whose checking failed) is never left behind.
+            if not kept:
+                stored.unlink(missing_ok=True)
         if report.errors:
-            stored.unlink(missing_ok=True)
             return self.render(
                 request,
                 self.template,
@@ -179,14 +193,29 @@ class TemplateView(WorkbookImportView):
         return response
 
 
-def remove_stale_uploads():
+def abandon_pending_upload(request):
+    """Delete the upload this session previewed and never confirmed, if any."""
+    pending = request.session.pop(SESSION_KEY, None) or {}
+    token = str(pending.get("token", ""))
+    if token.isalnum():
+        (upload_folder() / f"{token}.xlsx").unlink(missing_ok=True)
+
+
+def remove_stale_uploads(older_than=STALE_UPLOAD_SECONDS):
+    """Delete uploads never confirmed nor abandoned explicitly; return how many went."""
     folder = upload_folder()
     if not folder.is_dir():
-        return
-    cutoff = time.time() - STALE_UPLOAD_SECONDS
-    for stored in folder.glob("*.xlsx"):
-        if stored.stat().st_mtime < cutoff:
-            stored.unlink(missing_ok=True)
+        return 0
+    cutoff = time.time() - older_than
+    removed = 0
+    for stored in folder.iterdir():
+        try:
+            if stored.is_file() and stored.stat().st_mtime < cutoff:
+                stored.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process removed it first
+            continue
+    return removed
 
 
 def import_urls(model_admin):

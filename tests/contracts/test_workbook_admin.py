@@ -37,7 +37,9 @@ def staff_user(*codenames):
 @pytest.fixture
 def editor_client():
     client = Client()
-    client.force_login(staff_user("view_contract", "add_contract", "change_contract"))
+    client.force_login(
+        staff_user("view_contract", "add_contract", "change_contract", "import_register")
+    )
     return client
 
 
@@ -182,7 +184,9 @@ def test_staff_without_edit_rights_cannot_import(tmp_path):
 
 def test_the_upload_is_protected_against_cross_site_requests(tmp_path):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(staff_user("view_contract", "add_contract", "change_contract"))
+    client.force_login(
+        staff_user("view_contract", "add_contract", "change_contract", "import_register")
+    )
 
     assert upload(client, tmp_path).status_code == 403
     assert Contract.objects.count() == 0

@@ -1,0 +1,346 @@
+"""Hostile workbooks: each class is refused with a message, costs little, and leaves no file behind.
+
+The classes (docs/security.md, "Hostile uploads"): XML that declares a document
+type or entities (XXE, billion laughs), truncated XML, numbers too large for the
+register as numbers or as text, exponents that would take minutes to expand, a
+declared dimension of 16,384 columns, megabyte cells quoted in messages, and
+more problems than a page can list.
+"""
+
+import io
+import os
+import time
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from contracts.models import Contract
+from contracts.workbook import import_workbook
+from contracts.workbook.reader import MAX_CELL_CHARS, MAX_MESSAGE_CHARS
+
+from ..contracts.workbook_files import build_workbook, set_cell, valid_sheets
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/contracts/contract/import/"
+CONFIRM_URL = "/admin/contracts/contract/import/confirm/"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def importer_client():
+    user = User.objects.create_user("importer", password="not-used", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_contract", "import_register"])
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def sheet_part(sheets, name):
+    """The zip part openpyxl wrote sheet ``name`` to (sheets are numbered in order)."""
+    return f"xl/worksheets/sheet{list(sheets).index(name) + 1}.xml"
+
+
+def rewrite(path, part, transform):
+    """Rewrite one part of the .xlsx zip at ``path`` with ``transform(bytes) -> bytes``."""
+    with zipfile.ZipFile(path) as original:
+        parts = [(info, original.read(info)) for info in original.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info, content in parts:
+            rewritten.writestr(
+                info.filename, transform(content) if info.filename == part else content
+            )
+    return path
+
+
+def messages(path):
+    return [str(error) for error in import_workbook(path, dry_run=True).errors]
+
+
+def with_doctype(doctype):
+    def transform(content):
+        if content.startswith(b"<?xml"):
+            declaration, rest = content.split(b"?>", 1)
+            return declaration + b"?>" + doctype + rest
+        return doctype + content
+
+    return transform
+
+
+def with_entity_in_a_cell(doctype):
+    def transform(content):
+        return with_doctype(doctype)(content.replace(b"Victim Support", b"&xxe;"))
+
+    return transform
+
+
+SECRET = "TOP-SECRET-LINE-FROM-THE-SERVER"
+
+
+@pytest.fixture
+def secret_file(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text(SECRET)
+    return path
+
+
+def test_an_external_entity_is_refused_and_never_resolved(tmp_path, secret_file):
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "xxe.xlsx", sheets)
+    doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'.encode()
+    rewrite(path, sheet_part(sheets, "Providers"), with_entity_in_a_cell(doctype))
+
+    found = messages(path)
+
+    assert any("declares a document type (DTD)" in message for message in found)
+    assert not any(SECRET in message for message in found)
+    assert Contract.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        b"<!DOCTYPE worksheet>",
+        b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;">]>',
+    ],
+    ids=["document type", "entity declaration (billion laughs)"],
+)
+def test_a_sheet_declaring_a_document_type_or_entities_gets_a_message(tmp_path, doctype):
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "dtd.xlsx", sheets)
+    rewrite(path, sheet_part(sheets, "Values"), with_doctype(doctype))
+
+    assert any("declares a document type (DTD)" in message for message in messages(path))
+
+
+def test_entities_the_byte_scan_cannot_see_are_still_refused_by_the_parser(
+    tmp_path, secret_file, monkeypatch
+):
+    """defusedxml is the real guard: with the early check switched off, the parser refuses."""
+    from contracts.workbook import reader
+
+    monkeypatch.setattr(reader, "_declares_doctype", lambda archive, part: False)
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "xxe.xlsx", sheets)
+    doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'.encode()
+    rewrite(path, sheet_part(sheets, "Providers"), with_entity_in_a_cell(doctype))
+
+    found = messages(path)
+
+    assert found == [
+        "This file is not an Excel workbook (.xlsx). Save the spreadsheet as "
+        "“Excel Workbook (.xlsx)” and try again."
+    ] or found[0].startswith("Providers: the sheet is damaged and could not be read")
+    assert not any(SECRET in message for message in found)
+
+
+def test_a_truncated_sheet_gets_a_message(tmp_path):
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "cut.xlsx", sheets)
+    rewrite(path, sheet_part(sheets, "Contracts"), lambda content: content[: len(content) // 2])
+
+    assert "Contracts: the sheet is damaged and could not be read" in messages(path)[0]
+
+
+def numeric_cell(sheets, sheet, row, column_letter, number_text):
+    """Put a raw numeric ``<v>`` in a cell, as a hand-made file can (beyond what Excel writes)."""
+
+    def transform(content):
+        marker = f'<c r="{column_letter}{row}"'.encode()
+        start = content.index(marker)
+        end = content.index(b"</c>", start) + len(b"</c>")
+        cell = f'<c r="{column_letter}{row}"><v>{number_text}</v></c>'.encode()
+        return content[:start] + cell + content[end:]
+
+    return sheet_part(sheets, sheet), transform
+
+
+@pytest.mark.parametrize("as_text", [False, True], ids=["as a number", "as text"])
+@pytest.mark.parametrize(
+    "amount", ["100000000000000000000000000", "1" * 40, "9" * 4400, "1E+26", "1e999999999"]
+)
+def test_an_amount_too_large_for_the_register_gets_a_message(tmp_path, amount, as_text):
+    sheets = valid_sheets()
+    if as_text:
+        set_cell(sheets, "Values", 2, "amount", amount)
+        path = build_workbook(tmp_path / "huge.xlsx", sheets)
+    else:
+        set_cell(sheets, "Values", 2, "amount", 1)
+        path = build_workbook(tmp_path / "huge.xlsx", sheets)
+        rewrite(path, *numeric_cell(sheets, "Values", 2, "E", amount))
+
+    found = messages(path)
+
+    assert found, "the amount was accepted"
+    assert all(len(message) <= MAX_MESSAGE_CHARS for message in found)
+    assert any(
+        (
+            message.startswith("Values row 2, column amount")
+            and any(
+                reason in message
+                for reason in ("the most an amount", "too long to be an amount", "is not an amount")
+            )
+        )
+        or "Values: the sheet is damaged" in message
+        for message in found
+    ), found
+
+
+@pytest.mark.parametrize("number", ["1e999999999", "1E+5000", "9" * 60, "99999999999999"])
+def test_a_whole_number_with_an_enormous_exponent_is_refused_without_expanding_it(tmp_path, number):
+    sheets = set_cell(valid_sheets(), "Outcomes", 3, "numerator", number)
+
+    found = messages(build_workbook(tmp_path / "exponent.xlsx", sheets))
+
+    assert any(
+        message.startswith("Outcomes row 3, column numerator")
+        and ("larger than" in message or "too long to be a number" in message)
+        for message in found
+    ), found
+
+
+def test_a_declared_dimension_of_16384_columns_is_not_read(tmp_path, monkeypatch):
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "wide.xlsx", sheets)
+
+    def declare_everything(content):
+        start = content.index(b"<dimension ref=")
+        end = content.index(b"/>", start) + 2
+        return content[:start] + b'<dimension ref="A1:XFD1048576" />' + content[end:]
+
+    for name in sheets:
+        rewrite(path, sheet_part(sheets, name), declare_everything)
+    widths = []
+    original = ReadOnlyWorksheet._get_row
+
+    def measured(self, row, *args, **kwargs):
+        cells = original(self, row, *args, **kwargs)
+        widths.append(len(cells))
+        return cells
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", measured)
+
+    assert messages(path) == []
+    assert widths and max(widths) <= 50  # the widest sheet's columns and 20 more
+
+
+def test_a_cell_of_megabytes_shared_by_many_cells_gives_a_short_page(
+    importer_client, tmp_path, media_root
+):
+    huge = "x" * 3_000_000
+    sheets = valid_sheets()
+    for row in (2, 3):
+        set_cell(sheets, "Values", row, "amount", huge)
+        set_cell(sheets, "Values", row, "financial_year", huge)
+        set_cell(sheets, "Options", 2, "status", huge)
+    set_cell(sheets, "Providers", 2, "name", huge)
+    path = build_workbook(tmp_path / "swollen.xlsx", sheets)
+    assert path.stat().st_size < 50_000
+
+    page = importer_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("swollen.xlsx", path.read_bytes())}
+    )
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "was not imported" in text
+    assert f"at most {MAX_CELL_CHARS:,} are allowed" in text
+    assert len(page.content) < 200_000
+    assert list((media_root / "imports").glob("*")) == []
+
+
+def test_more_problems_than_a_page_lists_are_counted_not_shown(importer_client, tmp_path):
+    sheets = valid_sheets()
+    header = sheets["Values"][0]
+    sheets["Values"] = [header] + [["VS-CORE", "2022/23", None, None, "lots", None]] * 1_500
+    path = build_workbook(tmp_path / "many.xlsx", sheets)
+
+    page = importer_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("many.xlsx", path.read_bytes())}
+    )
+
+    text = page.content.decode()
+    assert "more not shown" in text
+    assert text.count("is not an amount of money") == 200
+    assert "reading stopped after 1,000 problems" in text or "more not shown" in text
+
+
+def test_a_refused_upload_leaves_no_file_behind_even_when_checking_it_fails(
+    importer_client, tmp_path, media_root, monkeypatch
+):
+    from contracts.workbook import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("checking failed")
+
+    monkeypatch.setattr(views, "import_workbook", broken)
+    path = build_workbook(tmp_path / "ok.xlsx", valid_sheets())
+    importer_client.raise_request_exception = False
+
+    page = importer_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("ok.xlsx", path.read_bytes())}
+    )
+
+    assert page.status_code == 500
+    assert list((media_root / "imports").glob("*")) == []
+
+
+def test_an_abandoned_preview_is_deleted_when_its_editor_starts_again(
+    importer_client, tmp_path, media_root
+):
+    path = build_workbook(tmp_path / "ok.xlsx", valid_sheets())
+    importer_client.post(IMPORT_URL, {"workbook": SimpleUploadedFile("ok.xlsx", path.read_bytes())})
+    assert len(list((media_root / "imports").glob("*.xlsx"))) == 1
+
+    importer_client.get(IMPORT_URL)  # "Cancel" on the preview leads here
+
+    assert list((media_root / "imports").glob("*.xlsx")) == []
+
+
+def test_the_daily_run_deletes_uploads_older_than_a_day(media_root):
+    folder = media_root / "imports"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "old.xlsx", folder / "fresh.xlsx"
+    for path in (old, fresh):
+        path.write_bytes(b"PK")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+
+    out = io.StringIO()
+    call_command("daily", stdout=out)
+
+    assert not old.exists()
+    assert fresh.exists()
+    assert "Removed 1 stale upload." in out.getvalue()
+
+
+def test_only_editors_with_the_import_permission_may_import(tmp_path):
+    """The README names contracts.import_register; add and change rights alone are not it."""
+    user = User.objects.create_user("changer", password="not-used", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_contract", "add_contract", "change_contract"])
+    )
+    client = Client()
+    client.force_login(user)
+
+    assert client.get(IMPORT_URL).status_code == 403
+    assert b"Import from a workbook" not in client.get("/admin/contracts/contract/").content
+
+
+def test_the_import_permission_alone_opens_the_import(importer_client):
+    page = importer_client.get(IMPORT_URL)
+
+    assert page.status_code == 200
+    assert b"Import from a workbook" in importer_client.get("/admin/contracts/contract/").content
