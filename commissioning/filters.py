@@ -128,3 +128,73 @@ class GovukFilterSet(django_filters.FilterSet):
         if hasattr(self.data, "lists"):
             return [(key, item) for key, items in self.data.lists() for item in items]
         return list(self.data.items())
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A choice among thousands (providers), typed as a name instead of picked from a list.
+
+    Without JavaScript it is a plain text input: the name typed, or enough of it
+    to match one record, chooses the record. With JavaScript, GOV.UK's
+    accessible-autocomplete suggests names as you type (``static/js/app.js``,
+    from ``suggest_url``). A link made earlier with the record's id
+    (``?provider=12``) still works, and the input then shows the name.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, suggest_url=None, noun="record", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.noun = noun
+        self.chosen = None
+        self.widget.attrs.update(
+            {"data-module": "app-autocomplete", "autocomplete": "off", "spellcheck": "false"}
+        )
+        if suggest_url:
+            self.widget.attrs["data-suggest-url"] = suggest_url
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = " ".join(str(value).split())
+        queryset = self.queryset
+        if text.isdigit():
+            found = queryset.filter(pk=int(text)).first()
+            if found is None:
+                raise forms.ValidationError(
+                    f"There is no {self.noun} number {text}: type its name instead",
+                    code="invalid_choice",
+                )
+        else:
+            found = queryset.filter(name__iexact=text).first()
+            if found is None:
+                matches = list(queryset.filter(name__icontains=text).order_by("name")[:2])
+                if not matches:
+                    raise forms.ValidationError(
+                        f"No {self.noun} is called “{text}”: check the spelling, "
+                        "or type part of the name",
+                        code="invalid_choice",
+                    )
+                if len(matches) > 1:
+                    raise forms.ValidationError(
+                        f"More than one {self.noun} has “{text}” in its name: "
+                        "type more of the name",
+                        code="invalid_choice",
+                    )
+                found = matches[0]
+        self.chosen = found
+        return found
+
+    def prepare_value(self, value):
+        # Shown back in the input: the name, never the id.
+        if self.chosen is not None:
+            return self.chosen.name
+        if hasattr(value, "_meta"):
+            return value.name
+        return value
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedChoiceField

@@ -5,7 +5,9 @@ contracts on the page, in the CSV/XLSX export and in the printed schedule.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse_lazy
 
 from commissioning.filters import (
     YES_NO,
@@ -13,6 +15,7 @@ from commissioning.filters import (
     GovukFilterForm,
     GovukFilterSet,
     MoneyFilter,
+    NamedChoiceFilter,
 )
 from contracts.models import (
     Category,
@@ -64,20 +67,22 @@ class ContractFilter(GovukFilterSet):
         empty_label="Any category",
         error_messages={"invalid_choice": "Select a category from the list"},
     )
-    provider = django_filters.ModelChoiceFilter(
+    provider = NamedChoiceFilter(
         label="Provider",
-        # Only what the option shows: a national register has thousands of providers.
+        # Typed, not picked from a list: a national register has thousands of providers.
         queryset=Provider.objects.current().only("pk", "name"),
         method="filter_provider",
-        empty_label="Any provider",
-        help_text="Lead provider or partner",
-        error_messages={"invalid_choice": "Select a provider from the list"},
+        help_text="Lead provider or partner: type its name or part of it",
+        suggest_url=reverse_lazy("providers:suggest"),
+        noun="provider",
     )
     commissioner = django_filters.ModelChoiceFilter(
         label="Commissioner",
         queryset=CommissioningBody.objects.all(),
         method="filter_commissioner",
         empty_label="Any commissioner",
+        # A type-ahead over the list when JavaScript runs (static/js/app.js).
+        widget=forms.Select(attrs={"data-module": "app-autocomplete"}),
         help_text="Lead commissioner or co-commissioner",
         error_messages={"invalid_choice": "Select a commissioner from the list"},
     )
@@ -86,6 +91,7 @@ class ContractFilter(GovukFilterSet):
         queryset=FundingStream.objects.all(),
         method="filter_funding_stream",
         empty_label="Any funding stream",
+        widget=forms.Select(attrs={"data-module": "app-autocomplete"}),
         error_messages={"invalid_choice": "Select a funding stream from the list"},
     )
     status = django_filters.ChoiceFilter(

@@ -8,5 +8,6 @@ app_name = "providers"
 
 urlpatterns = [
     path("", views.ProviderListView.as_view(), name="list"),
+    path("suggest.json", views.provider_suggestions, name="suggest"),
     path("<int:pk>/", views.provider_detail, name="detail"),
 ]

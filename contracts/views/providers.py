@@ -4,6 +4,7 @@ Here, not in ``providers``, because they read the contracts: providers sit below
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -62,3 +63,20 @@ def provider_detail(request, pk):
         "providers/provider_detail.html",
         {"provider": provider, "contracts": contracts, "year": year},
     )
+
+
+SUGGESTIONS = 20
+
+
+def provider_suggestions(request):
+    """Names of current providers containing ``q``, for the provider filter's type-ahead."""
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    names = []
+    if text:
+        names = list(
+            Provider.objects.current()
+            .filter(name__icontains=text)
+            .order_by("name")
+            .values_list("name", flat=True)[:SUGGESTIONS]
+        )
+    return JsonResponse({"names": names})

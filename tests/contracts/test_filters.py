@@ -195,7 +195,7 @@ def test_filters_combine():
         ("status", "sleeping", "Select a status from the list"),
         ("category", "999999", "Select a category from the list"),
         ("category", "abc", "Select a category from the list"),
-        ("provider", "999999", "Select a provider from the list"),
+        ("provider", "999999", "There is no provider number 999999: type its name instead"),
         ("commissioner", "x", "Select a commissioner from the list"),
         ("funding_stream", "0", "Select a funding stream from the list"),
         ("options_remaining", "maybe", "Select yes or no"),
