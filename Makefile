@@ -9,7 +9,9 @@ STATIC_BUILT := static/vendor/.built
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Local runs use development settings; production sets DEBUG=false and SECRET_KEY.
-RUN_ENV := DEBUG=$${DEBUG:-true}
+# They also serve the public transparency pages under /published/ (off by default elsewhere).
+RUN_ENV := DEBUG=$${DEBUG:-true} PUBLIC_REGISTER=$${PUBLIC_REGISTER:-true} \
+	PUBLIC_REGISTER_URL=$${PUBLIC_REGISTER_URL:-http://$(HOST):$(PORT)/published/}
 
 .PHONY: help install system static run serve worker test lint format bench load register migrate clean
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "contracts",
     "outcomes",
     "reports",
+    "publication",
 ]
 
 MIDDLEWARE = [

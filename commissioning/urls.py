@@ -6,6 +6,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("providers/", include("contracts.provider_urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("published/", include("publication.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
