@@ -42,6 +42,7 @@ CONTRACT_COLUMNS = [
 
 GRANT_COLUMNS = [
     "Reference",
+    "Title",
     "Date awarded",
     "Start date",
     "End date",
@@ -120,6 +121,7 @@ def grant_row(grant):
     recipient = grant.lead_provider
     return [
         grant.reference,
+        grant.title,
         # No award date is recorded apart from the start: the grant is dated from its start.
         _date(grant.start_date),
         _date(grant.start_date),

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
@@ -86,10 +87,21 @@ def giving_validator():
     return Draft202012Validator(package, registry=registry, format_checker=format_checker())
 
 
+LONGEST_MESSAGE = 200
+
+
 def _problems(validator, document):
+    """Each error as ``path: message``. For "valid under none of these" (a 360Giving grant
+    must match one of two shapes) the closest shape's own error is given, which says what is
+    missing, rather than the whole grant printed back."""
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
-        problems.append(f"{error.json_path}: {error.message}")
+        if error.validator in ("oneOf", "anyOf") and error.context:
+            error = best_match(error.context)
+        message = error.message
+        if len(message) > LONGEST_MESSAGE:
+            message = message[: LONGEST_MESSAGE - 1] + "…"
+        problems.append(f"{error.json_path}: {message}")
     return problems
 
 

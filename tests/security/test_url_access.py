@@ -34,6 +34,9 @@ PUBLIC = {
     "password_reset_complete",
     "admin:login",
 }
+# The public transparency pages: open to anyone, but only when PUBLIC_REGISTER is on
+# (off by default, as in these tests: then they answer 404 to everyone).
+PUBLIC_WHEN_SWITCHED_ON = "publication:"
 # Admin for users, roles and lockouts: administrators only.
 USER_MANAGEMENT_APPS = {"auth", "axes"}
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
@@ -93,6 +96,9 @@ def test_every_page_asks_an_anonymous_visitor_to_sign_in(routes):
     for route in routes:
         response = visit(client, route)
         if route.name in PUBLIC:
+            continue
+        if route.name.startswith(PUBLIC_WHEN_SWITCHED_ON):
+            assert response.status_code == 404, route.name
             continue
         assert response.status_code in (302, 405), f"{route.name}: {response.status_code}"
         if response.status_code == 302:
@@ -160,3 +166,15 @@ def test_a_viewer_cannot_change_anything_by_posting_to_admin(viewer, samples):
     assert response["Location"].startswith("/admin/login/")
     contract.refresh_from_db()
     assert contract.title != "Changed by a viewer"
+
+
+def test_with_the_public_register_on_its_pages_and_only_those_open_to_anyone(routes, settings):
+    settings.PUBLIC_REGISTER = True
+    client = Client()
+    opened = []
+    for route in routes:
+        response = visit(client, route)
+        if response.status_code == 200 and route.name not in PUBLIC:
+            opened.append(route.name)
+    assert opened and all(name.startswith(PUBLIC_WHEN_SWITCHED_ON) for name in opened), opened
+    assert "publication:page" in opened
