@@ -52,7 +52,7 @@ def test_the_real_registers_open_data_validates_with_zero_errors(cumbria):
 
 
 def test_the_validator_catches_a_broken_release(cumbria):
-    ocds, giving = packages()
+    ocds, _ = packages()
     broken = copy.deepcopy(ocds)
     del broken["releases"][0]["ocid"]
     broken["releases"][1]["tag"] = ["signed"]

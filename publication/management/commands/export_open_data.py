@@ -17,7 +17,9 @@ class Command(BaseCommand):
         try:
             written = write_bundle(folder)
         except InvalidOpenData as error:
-            raise CommandError(f"The open data does not validate; nothing written.\n{error}")
+            raise CommandError(
+                f"The open data does not validate; nothing written.\n{error}"
+            ) from None
         except (FileNotFoundError, OSError) as error:
             raise CommandError(str(error)) from None
         for path in written:
