@@ -1,5 +1,8 @@
 """HTML template → PDF bytes with WeasyPrint: the one place the project makes a PDF.
 
+Documents (``commissioning/documents.py`` and its subclasses) call ``render_pdf``
+once each; nothing else calls WeasyPrint.
+
 WeasyPrint reads stylesheets and images through ``LocalStaticFetcher``, which
 serves files from the static directories on disk and refuses every other URL.
 A PDF view must never fetch its CSS over HTTP from the running server (a
@@ -11,12 +14,7 @@ office as author and the creation date as PDF metadata (read by WeasyPrint from
 the ``<title>`` and ``<meta>`` elements of ``templates/pdf/base.html``).
 """
 
-import hashlib
 import mimetypes
-import os
-import re
-import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -96,58 +94,3 @@ def html_to_pdf(html):
 def render_pdf(template_name, context, *, title):
     """PDF bytes from a template under ``templates/pdf/``."""
     return html_to_pdf(render_document_html(template_name, context, title=title))
-
-
-# Finished documents on disk ------------------------------------------------
-# A document is stored under a key made of its name, its normalised
-# parameters and the data's version, so an unchanged document is served from
-# disk and any edit makes a new key. The web process and the task worker share
-# the folder, which is how a schedule rendered in the background reaches the user.
-
-KEY_PATTERN = re.compile(r"^[a-z]+-[0-9a-f]{40}$")
-
-
-def document_key(document, parameters, data_version):
-    """``schedule-<hash>``: the same document, parameters, data, office and marking give the same key."""
-    fingerprint = "|".join(
-        [document, parameters, data_version, settings.OPCC_NAME, settings.PROTECTIVE_MARKING]
-    )
-    return f"{document}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:40]}"
-
-
-def stored_pdf_path(key):
-    """Where the finished PDF for ``key`` lives (it may not exist yet)."""
-    if not KEY_PATTERN.match(key):
-        raise ValueError(f"{key!r} is not a document key.")
-    return Path(settings.PDF_CACHE_DIR) / f"{key}.pdf"
-
-
-def stored_pdf(key):
-    """The stored PDF's path, or None when it has not been rendered."""
-    path = stored_pdf_path(key)
-    return path if path.is_file() else None
-
-
-# Any edit makes new keys, so old files are never served again once the data
-# has moved on; a week covers a schedule left waiting in a browser tab.
-STORED_PDF_MAX_AGE_SECONDS = 7 * 24 * 60 * 60
-
-
-def store_pdf(key, pdf):
-    """Write the PDF so a reader never sees half a file (write aside, then rename),
-    and clear out files older than a week."""
-    path = stored_pdf_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
-        part.write(pdf)
-    os.replace(part.name, path)
-    remove_old_files(path.parent)
-    return path
-
-
-def remove_old_files(folder):
-    """Delete stored PDFs, tickets and abandoned partial writes older than the maximum age."""
-    oldest = time.time() - STORED_PDF_MAX_AGE_SECONDS
-    for entry in os.scandir(folder):
-        if entry.is_file() and entry.stat().st_mtime < oldest:
-            Path(entry.path).unlink(missing_ok=True)

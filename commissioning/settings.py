@@ -6,6 +6,7 @@ naming the variable, rather than starting half-configured.
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 
@@ -209,8 +210,44 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
 # Finished PDFs, kept so an unchanged document is served again without
-# rendering; the background worker writes here and the web process reads.
+# rendering; the background worker writes them and the web process reads them,
+# through Django's storage API (the "pdfs" storage): a folder both can reach,
+# or S3-compatible object storage when they run on different machines.
 PDF_CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or MEDIA_ROOT / "pdf")
+PDF_STORAGE = os.environ.get("PDF_STORAGE", "").strip().lower() or "files"
+if PDF_STORAGE == "files":
+    STORAGES["pdfs"] = {
+        "BACKEND": "commissioning.documents.PdfFileSystemStorage",
+        "OPTIONS": {"location": PDF_CACHE_DIR},
+    }
+elif PDF_STORAGE == "s3":
+    # django-storages' S3 backend, installed by the office that wants it
+    # (pip install "django-storages[s3]"); credentials come from boto3's own
+    # chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, an instance role).
+    if not os.environ.get("PDF_S3_BUCKET", "").strip():
+        raise ImproperlyConfigured(
+            "PDF_STORAGE=s3 needs PDF_S3_BUCKET, the bucket to keep PDFs in."
+        )
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            'PDF_STORAGE=s3 needs django-storages with boto3: pip install "django-storages[s3]".'
+        )
+    STORAGES["pdfs"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PDF_S3_BUCKET"].strip(),
+            "location": os.environ.get("PDF_S3_PREFIX", "pdf").strip(),
+            "endpoint_url": os.environ.get("PDF_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("PDF_S3_REGION", "").strip() or None,
+            "file_overwrite": True,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"PDF_STORAGE must be files or s3, not {os.environ.get('PDF_STORAGE')!r}."
+    )
 # A schedule of more contracts than this is rendered by the task worker, not in the request.
 SCHEDULE_BACKGROUND_ROWS = env_int("SCHEDULE_BACKGROUND_ROWS", 150, minimum=1)
 

@@ -1,4 +1,5 @@
-"""What the contracts' printed documents contain: the schedule and the contract summary.
+"""The contracts' printed documents: the schedule (``ScheduleDocument``) and the contract summary
+(``ContractSummary``), each a ``commissioning.documents.Document``.
 
 Each document is built from the same QuerySets the pages use, with its related
 rows prefetched so a document costs a fixed number of queries however many
@@ -10,13 +11,16 @@ import datetime
 from decimal import Decimal
 from itertools import groupby
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 
+from commissioning.documents import Document, dated_filename
 from commissioning.fy import FinancialYear
-from commissioning.pdf import render_document_html
 from outcomes.models import Outcome, OutcomeKind
 
 from .filters import ContractFilter
@@ -126,21 +130,6 @@ def printed_contract(contract):
     return contract
 
 
-def schedule_filterset(data):
-    """The register's filters bound to a query string: enough to validate it and name the document.
-
-    Building the register's annotated QuerySet costs more than serving a stored
-    PDF, so it is only attached when the schedule is rendered (schedule_contracts).
-    """
-    return ContractFilter(data, queryset=Contract.objects.none())
-
-
-def schedule_contracts(filterset):
-    """The filtered contracts, over the same QuerySet the register page lists."""
-    filterset.queryset = register_queryset()
-    return filterset.qs
-
-
 def normalised_query(filterset):
     """The filter values that were given, in a fixed order: one string per distinct schedule."""
     names = list(filterset.form.fields)
@@ -186,57 +175,129 @@ def _shown(field, value):
     return str(choices.get(str(value), value))
 
 
-def schedule_context(contracts, filters_description=""):
-    """The schedule's rows grouped by category, and the set's totals per financial year."""
-    contracts = [
-        printed_contract(contract)
-        # A sub-line follows its main contract, as in the seed table.
-        for contract in with_printed_relations(contracts).order_by(
-            "category__order",
-            "category__name",
-            Coalesce("parent__title", "title"),
-            F("parent").asc(nulls_first=True),
-            "title",
-            "reference",
-        )
-    ]
-    years = sorted({year for contract in contracts for year in contract.values_by_year()})
-    if years:
-        years = [
-            FinancialYear(start) for start in range(years[0].start_year, years[-1].start_year + 1)
+class ScheduleDocument(Document):
+    """The commissioned services schedule for a register query string.
+
+    Binds the register's own ``ContractFilter`` to the query string and prints
+    over the register's own QuerySet, so a filtered register prints exactly
+    that set, with the filters stated in words at the top. A schedule of more
+    than ``SCHEDULE_BACKGROUND_ROWS`` contracts is queued for the task worker
+    instead of being rendered in the request.
+    """
+
+    kind = "schedule"
+    template_name = "pdf/schedule.html"
+    title = SCHEDULE_TITLE
+
+    def __init__(self, query):
+        # Bound over no rows: enough to validate the query and name the document.
+        # Building the register's annotated QuerySet costs more than serving a
+        # stored PDF, so it is attached only when the schedule is rendered.
+        self.filterset = ContractFilter(query, queryset=Contract.objects.none())
+
+    def is_valid(self):
+        return self.filterset.is_valid()
+
+    @property
+    def errors(self):
+        return [str(error) for errors in self.filterset.errors.values() for error in errors]
+
+    @cached_property
+    def parameters(self):
+        return normalised_query(self.filterset)
+
+    @property
+    def filename(self):
+        return dated_filename("commissioned-services-schedule")
+
+    def contracts(self):
+        """The filtered contracts, over the same QuerySet the register page lists."""
+        self.filterset.queryset = register_queryset()
+        return self.filterset.qs
+
+    def too_large_for_a_request(self):
+        return self.contracts().count() > settings.SCHEDULE_BACKGROUND_ROWS
+
+    def response(self):
+        """The stored or freshly rendered PDF; for a large schedule, the page that waits for it."""
+        if not self.is_stored() and self.too_large_for_a_request():
+            from .tasks import queue_schedule  # the task module imports this one
+
+            return redirect("reports:schedule-progress", task_id=queue_schedule(self))
+        return super().response()
+
+    def context(self):
+        """The schedule's rows grouped by category, and the set's totals per financial year."""
+        contracts = [
+            printed_contract(contract)
+            # A sub-line follows its main contract, as in the seed table.
+            for contract in with_printed_relations(self.contracts()).order_by(
+                "category__order",
+                "category__name",
+                Coalesce("parent__title", "title"),
+                F("parent").asc(nulls_first=True),
+                "title",
+                "reference",
+            )
         ]
-    totals = (
-        ContractValue.objects.filter(contract__in=[contract.pk for contract in contracts])
-        .totals_by_year(years)
-        .get(None, {})
-    )
-    return {
-        "groups": [
-            {"category": category, "contracts": list(rows)}
-            for category, rows in groupby(contracts, key=lambda contract: contract.category)
-        ],
-        "contract_count": len(contracts),
-        "filters_description": filters_description,
-        "year_totals": [{"year": year, "total": totals.get(year, Decimal(0))} for year in years],
-        "grand_total": sum((contract.total_value for contract in contracts), Decimal(0)),
-        "options_total": sum((contract.options_value for contract in contracts), Decimal(0)),
-    }
+        years = sorted({year for contract in contracts for year in contract.values_by_year()})
+        if years:
+            years = [
+                FinancialYear(start)
+                for start in range(years[0].start_year, years[-1].start_year + 1)
+            ]
+        totals = (
+            ContractValue.objects.filter(contract__in=[contract.pk for contract in contracts])
+            .totals_by_year(years)
+            .get(None, {})
+        )
+        return {
+            "groups": [
+                {"category": category, "contracts": list(rows)}
+                for category, rows in groupby(contracts, key=lambda contract: contract.category)
+            ],
+            "contract_count": len(contracts),
+            "filters_description": describe_filters(self.filterset),
+            "year_totals": [
+                {"year": year, "total": totals.get(year, Decimal(0))} for year in years
+            ],
+            "grand_total": sum((contract.total_value for contract in contracts), Decimal(0)),
+            "options_total": sum((contract.options_value for contract in contracts), Decimal(0)),
+        }
 
 
-def schedule_html(contracts, filters_description=""):
-    """The schedule's finished HTML for a QuerySet of contracts (what WeasyPrint then renders)."""
-    return render_document_html(
-        "pdf/schedule.html",
-        schedule_context(contracts, filters_description),
-        title=SCHEDULE_TITLE,
-    )
+class ContractSummary(Document):
+    """One contract on one or two A4 pages."""
 
+    kind = "summary"
+    template_name = "pdf/summary.html"
 
-def summary_context(contract):
-    """One contract as its summary prints it (the contract must come from with_printed_relations)."""
-    printed_contract(contract)
-    return {
-        "contract": contract,
-        "sub_lines": list(contract.sub_lines.current().select_related("lead_provider")),
-        "this_year": FinancialYear.current(),
-    }
+    def __init__(self, reference):
+        self.reference = reference
+
+    @property
+    def parameters(self):
+        return self.reference
+
+    @cached_property
+    def contract(self):
+        """The contract with everything it prints; 404 for an unknown reference."""
+        return get_object_or_404(
+            with_printed_relations(Contract.objects.all()), reference=self.reference
+        )
+
+    @property
+    def title(self):
+        return f"Contract summary: {self.contract.title}"
+
+    @property
+    def filename(self):
+        return dated_filename(f"{self.reference}-summary")
+
+    def context(self):
+        contract = printed_contract(self.contract)
+        return {
+            "contract": contract,
+            "sub_lines": list(contract.sub_lines.current().select_related("lead_provider")),
+            "this_year": FinancialYear.current(),
+        }

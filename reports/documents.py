@@ -4,37 +4,78 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from commissioning.documents import Document, dated_filename
 from commissioning.fy import FinancialYear
+from contracts.filters import MAX_MONTHS_AHEAD
 from contracts.models import Contract, ExtensionOption
 
 EXPIRY_TITLE = "Contracts ending and decisions due"
+DEFAULT_MONTHS_AHEAD = 12
 
 
-def expiry_context(months, today=None):
-    """Contracts ending and option decisions due within ``months``, soonest first, with their money."""
-    today = today or timezone.localdate()
-    this_year = FinancialYear.containing(today)
-    ending = list(
-        Contract.objects.current()
-        .ending_within(months, today=today)
-        .with_value_in(this_year, name="value_this_year_amount")
-        .with_totals()
-        .select_related("lead_provider", "category")
-        .order_by("end_date", "title")
-    )
-    decisions = list(
-        ExtensionOption.objects.decisions_due_within(months, today=today)
-        .filter(contract__archived_at__isnull=True)
-        .select_related("contract", "contract__lead_provider")
-        .order_by("decision_due", "start_date")
-    )
-    for option in decisions:
-        option.is_overdue = option.decision_due is not None and option.decision_due < today
-    return {
-        "months": months,
-        "this_year": this_year,
-        "ending": ending,
-        "ending_total": sum((c.value_this_year_amount for c in ending), Decimal(0)),
-        "decisions": decisions,
-        "decisions_total": sum((option.amount or Decimal(0) for option in decisions), Decimal(0)),
-    }
+class ExpiryReport(Document):
+    """Contracts ending and option decisions due within ``months``, with their money."""
+
+    kind = "expiring"
+    template_name = "pdf/expiring.html"
+
+    def __init__(self, months=DEFAULT_MONTHS_AHEAD, today=None):
+        self.months = months
+        self.today = today or timezone.localdate()
+
+    @classmethod
+    def from_query(cls, raw):
+        """The report for ``?months=``: a whole number from 1 to 120, 12 when not given;
+        raises ValueError saying how to write it."""
+        if raw is None or raw.strip() == "":
+            return cls()
+        message = f"Months must be a whole number from 1 to {MAX_MONTHS_AHEAD}, for example 12"
+        try:
+            months = int(raw.strip())
+        except ValueError:
+            raise ValueError(message) from None
+        if not 1 <= months <= MAX_MONTHS_AHEAD:
+            raise ValueError(message)
+        return cls(months)
+
+    @property
+    def parameters(self):
+        return str(self.months)
+
+    @property
+    def title(self):
+        return f"{EXPIRY_TITLE}: next {self.months} month{'s' if self.months != 1 else ''}"
+
+    @property
+    def filename(self):
+        return dated_filename(f"contracts-ending-within-{self.months}-months")
+
+    def context(self):
+        today, months = self.today, self.months
+        this_year = FinancialYear.containing(today)
+        ending = list(
+            Contract.objects.current()
+            .ending_within(months, today=today)
+            .with_value_in(this_year, name="value_this_year_amount")
+            .with_totals()
+            .select_related("lead_provider", "category")
+            .order_by("end_date", "title")
+        )
+        decisions = list(
+            ExtensionOption.objects.decisions_due_within(months, today=today)
+            .filter(contract__archived_at__isnull=True)
+            .select_related("contract", "contract__lead_provider")
+            .order_by("decision_due", "start_date")
+        )
+        for option in decisions:
+            option.is_overdue = option.decision_due is not None and option.decision_due < today
+        return {
+            "months": months,
+            "this_year": this_year,
+            "ending": ending,
+            "ending_total": sum((c.value_this_year_amount for c in ending), Decimal(0)),
+            "decisions": decisions,
+            "decisions_total": sum(
+                (option.amount or Decimal(0) for option in decisions), Decimal(0)
+            ),
+        }

@@ -9,6 +9,6 @@ app_name = "reports"
 urlpatterns: list = [
     path("", dashboard.dashboard, name="dashboard"),
     path("reports/expiring.pdf", expiring.expiring_pdf, name="expiring-pdf"),
-    path("reports/schedule/<slug:key>/", schedules.schedule_progress, name="schedule-progress"),
+    path("reports/schedule/<uuid:task_id>/", schedules.schedule_progress, name="schedule-progress"),
     path("reports/schedule/<slug:key>.pdf", schedules.schedule_download, name="schedule-download"),
 ]

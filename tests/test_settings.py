@@ -4,6 +4,7 @@ Each case starts a fresh Python process, as a server would, because settings
 are read once at import.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -112,3 +113,41 @@ def test_the_offices_name_comes_from_the_environment():
         timeout=60,
     )
     assert result.stdout.strip() == "Lancashire OPCC", result.stderr
+
+
+def test_generated_pdfs_are_kept_in_a_folder_unless_told_otherwise():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "pdfs = settings.STORAGES['pdfs']; print(pdfs['BACKEND'], pdfs['OPTIONS']['location'])",
+        ],
+        cwd=PROJECT,
+        env=dict(
+            os.environ, DJANGO_SETTINGS_MODULE="commissioning.settings", PDF_CACHE_DIR="/srv/pdf"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["commissioning.documents.PdfFileSystemStorage", "/srv/pdf"]
+
+
+def test_pdf_storage_refuses_an_unknown_kind():
+    message = refusal(start_django(PDF_STORAGE="dropbox"))
+    assert "PDF_STORAGE must be files or s3" in message
+
+
+def test_s3_pdf_storage_needs_a_bucket():
+    message = refusal(start_django(PDF_STORAGE="s3", PDF_S3_BUCKET=None))
+    assert "PDF_S3_BUCKET" in message
+
+
+def test_s3_pdf_storage_without_django_storages_says_what_to_install():
+    if importlib.util.find_spec("storages") is not None:
+        # An office that installed it gets the S3 backend instead.
+        assert start_django(PDF_STORAGE="s3", PDF_S3_BUCKET="register-pdfs").returncode == 0
+        return
+    message = refusal(start_django(PDF_STORAGE="s3", PDF_S3_BUCKET="register-pdfs"))
+    assert 'pip install "django-storages[s3]"' in message

@@ -1,39 +1,58 @@
-"""The progress and download pages of a schedule rendered by the task worker."""
+"""The progress and download pages of a schedule rendered by the task worker.
+
+The progress page is the task's own page: it looks the task up by its id and
+reads its result (waiting, running, failed or done, the schedule's query
+string, and the key the PDF was stored under).
+"""
 
 from django.http import Http404
 from django.shortcuts import render
 from django.tasks import TaskResultStatus
-from django.utils import timezone
+from django.tasks.exceptions import TaskResultDoesNotExist
 from django.views.decorators.http import require_safe
 
-from commissioning.pdf import stored_pdf
-from contracts.tasks import read_ticket, schedule_task_status
-from contracts.views.pdf import pdf_download
+from commissioning.documents import dated_filename, pdf_is_stored, stored_pdf_response
+from contracts.tasks import render_schedule
+
+SCHEDULE_FILE = "commissioned-services-schedule"
 
 
-def stored_or_404(key):
+def schedule_task(task_id):
+    """The schedule task's result, or 404 for an id that is not a schedule's task."""
     try:
-        return stored_pdf(key)
-    except ValueError:
-        raise Http404("No such document.") from None
+        result = render_schedule.get_result(str(task_id))
+    except (TaskResultDoesNotExist, NotImplementedError):
+        raise Http404("No schedule is being prepared under that link.") from None
+    if result.task.module_path != render_schedule.module_path:
+        raise Http404("No schedule is being prepared under that link.")
+    return result
+
+
+def is_stored(key):
+    try:
+        return pdf_is_stored(key)
+    except ValueError:  # not a document key
+        return False
 
 
 @require_safe
-def schedule_progress(request, key):
+def schedule_progress(request, task_id):
     """Whether a schedule queued for the worker is ready; the page checks again until it is."""
-    path = stored_or_404(key)
-    ticket = read_ticket(key)
-    if path is None and ticket is None:
-        raise Http404("No schedule is being prepared under that link.")
-    status = None if path else schedule_task_status(key)
+    result = schedule_task(task_id)
+    parameters, key = result.args
+    done = result.status == TaskResultStatus.SUCCESSFUL
+    ready = done and is_stored(key)
     return render(
         request,
         "reports/schedule_progress.html",
         {
+            "task_id": task_id,
             "key": key,
-            "ready": path is not None,
-            "failed": status == TaskResultStatus.FAILED,
-            "parameters": (ticket or {}).get("parameters", ""),
+            "ready": ready,
+            "failed": result.status == TaskResultStatus.FAILED or (done and not ready),
+            # Finished, but cleared out since (stored PDFs are kept a week): try again.
+            "expired": done and not ready,
+            "parameters": parameters,
         },
     )
 
@@ -41,7 +60,6 @@ def schedule_progress(request, key):
 @require_safe
 def schedule_download(request, key):
     """A schedule the worker has finished."""
-    path = stored_or_404(key)
-    if path is None:
+    if not is_stored(key):
         raise Http404("That schedule is not ready.")
-    return pdf_download(path, f"commissioned-services-schedule-{timezone.localdate():%Y-%m-%d}.pdf")
+    return stored_pdf_response(key, dated_filename(SCHEDULE_FILE))

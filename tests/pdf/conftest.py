@@ -6,8 +6,13 @@ import pytest
 @pytest.fixture(autouse=True)
 def pdf_cache_dir(settings, tmp_path):
     """Each test stores its PDFs in a folder of its own, so nothing is served from another test."""
-    settings.PDF_CACHE_DIR = tmp_path / "pdf"
-    return settings.PDF_CACHE_DIR
+    folder = tmp_path / "pdf"
+    settings.PDF_CACHE_DIR = folder
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "pdfs": {**settings.STORAGES["pdfs"], "OPTIONS": {"location": folder}},
+    }
+    return folder
 
 
 @pytest.fixture

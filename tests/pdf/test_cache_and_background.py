@@ -1,17 +1,22 @@
-"""A repeat download is served from disk; a large schedule is rendered by the task worker."""
+"""A repeat download is served from storage; a large schedule is rendered by the task worker."""
 
+import logging
+import re
+import signal
+import uuid
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from commissioning import documents
 from commissioning.dataversion import register_version
 from commissioning.fy import FinancialYear
 from contracts import tasks
-from contracts.documents import schedule_filterset
 from contracts.models import ContractValue
-from contracts.views import pdf as pdf_views
 from outcomes.models import Outcome
 from tests.factories import CategoryFactory, ContractFactory, OutcomeFactory
 
@@ -20,14 +25,34 @@ from .conftest import response_bytes
 pytestmark = pytest.mark.django_db
 
 FY = FinancialYear(2024)
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
 
 
 @pytest.fixture
 def render_spy():
-    """Counts WeasyPrint renders made by the views while still rendering for real."""
-    with mock.patch.object(pdf_views, "html_to_pdf", wraps=pdf_views.html_to_pdf) as spy:
+    """Counts calls to the renderer while still rendering for real."""
+    with mock.patch.object(documents, "render_pdf", wraps=documents.render_pdf) as spy:
         yield spy
+
+
+@pytest.fixture
+def run_the_worker():
+    """What ``manage.py db_worker`` does beside the web process: run every queued task, then stop.
+
+    The command takes over SIGINT/SIGTERM/SIGQUIT and its loggers' levels, as a
+    worker process should; they are put back afterwards, so this test process
+    still stops as a test process.
+    """
+    names = ["django_tasks_db", "django.tasks"]
+    levels = {name: logging.getLogger(name).level for name in names}
+    handlers = {number: signal.getsignal(number) for number in SIGNALS}
+    yield lambda: call_command(
+        "db_worker", "--batch", "--no-reload", "--queue-name", "*", verbosity=0, stdout=StringIO()
+    )
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def test_a_repeat_download_of_an_unchanged_schedule_is_not_rendered_again(staff_client, render_spy):
@@ -99,43 +124,49 @@ def test_a_schedule_above_the_threshold_is_queued_not_rendered_in_the_request(
     assert DBTaskResult.objects.count() == 1
 
 
-@override_settings(SCHEDULE_BACKGROUND_ROWS=2, TASKS=IMMEDIATE_TASKS)
+@override_settings(SCHEDULE_BACKGROUND_ROWS=2)
 def test_the_worker_renders_a_queued_schedule_and_the_page_offers_the_file(
-    staff_client, render_spy, pdf_phrases
+    staff_client, render_spy, pdf_phrases, run_the_worker
 ):
     for number in range(3):
         ContractFactory(title=f"Service number {number}")
+    progress_url = staff_client.get("/contracts/schedule.pdf")["Location"]
+    assert render_spy.call_count == 0  # not rendered in the request
 
-    response = staff_client.get("/contracts/schedule.pdf", follow=True)
+    run_the_worker()
+    page = staff_client.get(progress_url).content.decode()
 
-    page = response.content.decode()
     assert "Your schedule is ready" in page
-    key = response.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
-    download = staff_client.get(f"/reports/schedule/{key}.pdf")
+    assert "http-equiv" not in page
+    download_url = re.search(r'href="(/reports/schedule/[^"]+\.pdf)"', page).group(1)
+    download = staff_client.get(download_url)
     assert download["Content-Type"] == "application/pdf"
     text = pdf_phrases(response_bytes(download))
     assert all(f"Service number {number}" in text for number in range(3))
-    assert render_spy.call_count == 0  # rendered by the task, not by the view
+    assert render_spy.call_count == 1  # by the worker, once
+    # The file asked for is now stored: asking again downloads it at once.
+    again = staff_client.get("/contracts/schedule.pdf")
+    assert again["Content-Type"] == "application/pdf"
+    assert response_bytes(again) == response_bytes(staff_client.get(download_url))
 
 
-def test_the_render_task_stores_the_schedule_for_the_query_string(pdf_phrases):
+def test_the_render_task_stores_the_schedule_for_the_query_string(pdf_phrases, pdf_cache_dir):
     ContractFactory(title="Kept")
     ContractFactory(title="Filtered out")
-    filterset = schedule_filterset({"q": "Kept"})
-    assert filterset.is_valid()
 
-    tasks.render_schedule.call("q=Kept", "schedule-" + "0" * 40)
+    returned = tasks.render_schedule.call("q=Kept", "schedule-" + "0" * 40)
 
-    stored = pdf_views.stored_pdf("schedule-" + "0" * 40)
-    text = pdf_phrases(stored.read_bytes())
+    assert returned == "schedule-" + "0" * 40
+    text = pdf_phrases((pdf_cache_dir / f"{returned}.pdf").read_bytes())
     assert "Kept" in text
     assert "Filtered out" not in text
 
 
 def test_an_unknown_progress_link_is_not_found(staff_client):
-    assert staff_client.get("/reports/schedule/schedule-" + "1" * 40 + "/").status_code == 404
-    assert staff_client.get("/reports/schedule/not-a-key/").status_code == 404
+    assert staff_client.get(f"/reports/schedule/{uuid.uuid4()}/").status_code == 404
+    assert staff_client.get("/reports/schedule/not-a-task/").status_code == 404
     assert staff_client.get("/reports/schedule/schedule-" + "1" * 40 + ".pdf").status_code == 404
+    assert staff_client.get("/reports/schedule/not-a-key.pdf").status_code == 404
 
 
 @override_settings(SCHEDULE_BACKGROUND_ROWS=1)

@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from commissioning.pdf import LocalStaticFetcher, RefusedURL, render_pdf, store_pdf
+from commissioning.documents import store_pdf
+from commissioning.pdf import LocalStaticFetcher, RefusedURL, render_pdf
 
 STATIC = Path(settings.BASE_DIR) / "static"
 
@@ -90,8 +91,8 @@ def test_storing_a_pdf_clears_out_files_older_than_a_week(pdf_cache_dir):
     eight_days_ago = time.time() - 8 * 24 * 60 * 60
     os.utime(stale, (eight_days_ago, eight_days_ago))
 
-    stored = store_pdf(f"summary-{'c' * 40}", b"%PDF-")
+    store_pdf(f"summary-{'c' * 40}", b"%PDF-")
 
-    assert stored.read_bytes() == b"%PDF-"
+    assert (pdf_cache_dir / f"summary-{'c' * 40}.pdf").read_bytes() == b"%PDF-"
     assert recent.exists()
     assert not stale.exists()

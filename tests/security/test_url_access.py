@@ -69,6 +69,7 @@ def samples():
         "reference": contract.reference,
         "pk": contract.lead_provider.pk,
         "key": "no-such-document",
+        "task_id": "00000000-0000-4000-8000-000000000000",
         "uidb64": "MQ",
         "token": "not-a-token",
     }
