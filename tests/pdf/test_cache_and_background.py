@@ -41,14 +41,25 @@ def run_the_worker():
 
     The command takes over SIGINT/SIGTERM/SIGQUIT and its loggers' levels, as a
     worker process should; they are put back afterwards, so this test process
-    still stops as a test process.
+    still stops as a test process. Between tasks it closes database connections
+    it thinks stale, which a connection inside a test's transaction looks like
+    on PostgreSQL; here it keeps the test's one.
     """
     names = ["django_tasks_db", "django.tasks"]
     levels = {name: logging.getLogger(name).level for name in names}
     handlers = {number: signal.getsignal(number) for number in SIGNALS}
-    yield lambda: call_command(
-        "db_worker", "--batch", "--no-reload", "--queue-name", "*", verbosity=0, stdout=StringIO()
-    )
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        yield lambda: call_command(
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--queue-name",
+            "*",
+            verbosity=0,
+            stdout=StringIO(),
+        )
     for number, handler in handlers.items():
         signal.signal(number, handler)
     for name, level in levels.items():
