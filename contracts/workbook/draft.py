@@ -71,7 +71,8 @@ class Draft:
     named: dict = field(default_factory=lambda: {name: {} for name in NAMED_SHEETS})
     notes: list = field(default_factory=list)  # what the reader says about the whole source
     unrecognised: list = field(default_factory=list)  # headings it could not place
-    mapping: dict = field(default_factory=dict)  # heading -> field it was read as
+    mapping: dict = field(default_factory=dict)  # heading -> field it was read as (label)
+    heading_fields: dict = field(default_factory=dict)  # heading -> field name, "" if not read
     references: set = field(default_factory=set)
 
     # Named lists: one row per name, whatever the case ---------------------------------

@@ -326,6 +326,7 @@ def draft_from_table(table, office, remembered=None, other_sheets=()):
             continue
         heading = _text(value)
         field_name = fields.get(position)
+        draft.heading_fields[heading] = field_name or IGNORE
         if field_name is None:
             if remembered and heading_key(heading) in remembered:
                 continue  # the person chose to leave it out
@@ -336,6 +337,7 @@ def draft_from_table(table, office, remembered=None, other_sheets=()):
                 f"“{seen_fields[field_name]}” was read as it."
             )
             del fields[position]
+            draft.heading_fields[heading] = IGNORE
         else:
             seen_fields[field_name] = heading
             draft.mapping[heading] = FIELDS_BY_NAME[field_name].label

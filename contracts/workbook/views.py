@@ -20,10 +20,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.views import View
+from openpyxl import load_workbook
 
+from commissioning.filters import FinancialYearField
 from contracts.models import Contract
 
-from . import import_workbook, write_template
+from . import draft_views, import_workbook, write_template
+from .columns import SHEETS_BY_KEY, sheet_key
+from .source_files import SourceFileError, inspect_source
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Errors listed on the page; a workbook with more has a wider problem than a list can show.
@@ -40,22 +44,33 @@ def upload_folder():
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
+UPLOAD_EXTENSIONS = (".xlsx", ".csv", ".docx")
+
+
 class WorkbookUploadForm(forms.Form):
     workbook = forms.FileField(
-        label="Workbook",
-        help_text="An Excel workbook (.xlsx) in the register format, up to 10 MB.",
+        label="Workbook, spreadsheet or Word table",
+        help_text="An Excel workbook (.xlsx) in the register format, or your own register: a "
+        "one-sheet spreadsheet (.xlsx), a CSV file or a Word table (.docx); up to 10 MB.",
         error_messages={
             "required": "Choose a workbook to upload",
             "empty": "The file you chose is empty",
         },
     )
 
+    written_in = FinancialYearField(
+        label="Financial year your table was written (Word tables; optional)",
+        required=False,
+        help_text="For example 2023/24. A value given per annum with only an end date is "
+        "placed in each year from this one to its end; this year when left blank.",
+    )
+
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        if not upload.name.lower().endswith(".xlsx"):
+        if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
             raise forms.ValidationError(
-                "The file must be an Excel workbook (.xlsx): save the spreadsheet as "
-                "“Excel Workbook” and upload that"
+                "The file must be an Excel workbook (.xlsx), a CSV file (.csv) or a Word "
+                "document (.docx): save it as one of those and upload that"
             )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
@@ -101,6 +116,11 @@ class UploadView(WorkbookImportView):
             request, self.template, form=WorkbookUploadForm(), title="Import a workbook"
         )
 
+    def render_upload(self, request, **context):
+        return self.render(
+            request, self.template, form=WorkbookUploadForm(), title="Import a workbook", **context
+        )
+
     def post(self, request):
         abandon_pending_upload(request)
         form = WorkbookUploadForm(request.POST, request.FILES)
@@ -109,37 +129,87 @@ class UploadView(WorkbookImportView):
         upload = form.cleaned_data["workbook"]
         remove_stale_uploads()
         token = secrets.token_hex(16)
-        stored = upload_folder() / f"{token}.xlsx"
+        extension = "." + upload.name.rsplit(".", 1)[-1].lower()
+        stored = upload_folder() / f"{token}{extension}"
         stored.parent.mkdir(parents=True, exist_ok=True)
         kept = False
         try:
             with stored.open("wb") as destination:
                 for chunk in upload.chunks():
                     destination.write(chunk)
+            try:
+                inspect_source(stored, upload.name)
+            except SourceFileError as error:
+                return self.render_upload(request, refused=f"{error} Nothing was written.")
+            if not is_register_workbook(stored, upload.name):
+                # The office's own layout (or a Word table): a draft to check first. The
+                # draft pages keep the upload, or delete it when they refuse it.
+                kept = True
+                return draft_views.show_draft(
+                    self,
+                    request,
+                    stored,
+                    upload.name,
+                    token,
+                    extension,
+                    as_of=form.cleaned_data.get("written_in"),
+                )
             report = import_workbook(stored, dry_run=True)
             kept = not report.errors
         finally:
             # A refused upload (or one whose checking failed) is never left behind.
             if not kept:
                 stored.unlink(missing_ok=True)
+        return self.preview(request, stored, upload.name, token, report)
+
+    def preview(self, request, stored, name, token, report):
         if report.errors:
-            return self.render(
-                request,
-                self.template,
-                form=WorkbookUploadForm(),
-                report=report,
-                file_name=upload.name,
-                title="Import a workbook",
-            )
-        request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+            stored.unlink(missing_ok=True)
+            return self.render_upload(request, report=report, file_name=name)
+        request.session[SESSION_KEY] = {"token": token, "name": name}
         return self.render(
             request,
             "admin/contracts/import_preview.html",
             report=report,
             token=token,
-            file_name=upload.name,
-            title=f"Check the changes from {upload.name}",
+            file_name=name,
+            title=f"Check the changes from {name}",
         )
+
+
+class DraftDownloadView(UploadView):
+    http_method_names = ["get"]
+
+    def get(self, request, token):
+        return draft_views.draft_download(self, request, token, upload_folder())
+
+
+class DraftHeadingsView(UploadView):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        return draft_views.draft_headings(self, request, upload_folder())
+
+
+class DraftImportView(UploadView):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        return draft_views.draft_import(self, request, upload_folder(), self.preview)
+
+
+def is_register_workbook(path, name):
+    """Whether an uploaded .xlsx is in the register format (has one of its sheets)."""
+    if not name.lower().endswith(".xlsx"):
+        return False
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except Exception:  # not a workbook at all: the importer says so in its own words
+        return True
+    try:
+        return any(sheet_key(title) in SHEETS_BY_KEY for title in workbook.sheetnames)
+    finally:
+        workbook.close()
 
 
 class ConfirmView(WorkbookImportView):
@@ -199,6 +269,7 @@ def abandon_pending_upload(request):
     token = str(pending.get("token", ""))
     if token.isalnum():
         (upload_folder() / f"{token}.xlsx").unlink(missing_ok=True)
+    draft_views.abandon_pending_draft(request, upload_folder())
 
 
 def remove_stale_uploads(older_than=STALE_UPLOAD_SECONDS):
@@ -231,6 +302,21 @@ def import_urls(model_admin):
             "import/confirm/",
             wrap(ConfirmView.as_view(model_admin=model_admin)),
             name="contracts_contract_import_confirm",
+        ),
+        path(
+            "import/draft/<str:token>.xlsx",
+            wrap(DraftDownloadView.as_view(model_admin=model_admin)),
+            name="contracts_contract_import_draft",
+        ),
+        path(
+            "import/draft/headings/",
+            wrap(DraftHeadingsView.as_view(model_admin=model_admin)),
+            name="contracts_contract_import_draft_headings",
+        ),
+        path(
+            "import/draft/import/",
+            wrap(DraftImportView.as_view(model_admin=model_admin)),
+            name="contracts_contract_import_draft_import",
         ),
         path(
             "import/template.xlsx",

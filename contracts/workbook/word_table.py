@@ -102,8 +102,9 @@ def draft_from_docx(path, office, as_of=None):
         elif heading.strip():
             draft.unrecognised.append(" ".join(heading.split()))
     draft.notes.append(
-        f"Values given per annum with only an end date are placed from {as_of} (the year the "
-        "table was written) to their end; give --as-of for another year."
+        f"Values given per annum with only an end date are placed in each year from {as_of} "
+        "(the year the table was written) to their end: give the year the table was written "
+        "if it is not this one."
     )
     rows = table.rows
     if len(rows) > MAX_SOURCE_ROWS:

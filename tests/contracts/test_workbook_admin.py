@@ -117,11 +117,15 @@ def test_a_broken_workbook_lists_every_error_and_writes_nothing(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("register.csv", b"reference,title\n", "The file must be an Excel workbook (.xlsx)"),
+        ("register.pdf", b"%PDF-1.7\n", "The file must be an Excel workbook (.xlsx), a CSV file"),
         ("register.xlsx", b"", "The file you chose is empty"),
-        ("register.xlsx", b"not a zip at all", "This file is not an Excel workbook (.xlsx)."),
+        (
+            "register.xlsx",
+            b"not a zip at all",
+            "register.xlsx is not a spreadsheet or Word document",
+        ),
     ],
-    ids=["csv", "empty", "garbage"],
+    ids=["pdf", "empty", "garbage"],
 )
 def test_a_file_that_is_not_a_workbook_gets_a_clear_error(
     editor_client, tmp_path, name, content, message
@@ -204,3 +208,135 @@ def test_the_preview_lists_every_value_read_other_than_as_written(editor_client,
     assert "Read other than as written" in page
     assert "<li>Commissioners row 3, kind: read “local authority” as Local authority</li>" in page
     assert "<li>Values row 2, amount: read “£2.2m” as £2,200,000</li>" in page
+
+
+TRANSPARENCY_CSV = (
+    "Reference Number,Title of Agreement,Department,Supplier Name,Start Date,End Date,"
+    "Annual Value,Cost code\n"
+    "NS-1,Victims' hub,Victims,Safe Haven,2023-04-01,2025-03-31,50000,A1\n"
+)
+
+
+def test_an_office_csv_is_drafted_and_nothing_is_written(editor_client, media_root):
+    page = editor_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("ours.csv", TRANSPARENCY_CSV.encode())}
+    )
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "is not in the register format, so it was read as your own register" in html
+    assert "Nothing has been written to the register." in html
+    assert "<li>Cost code</li>" in html  # reported as not recognised
+    assert "The reader was sure of every row." in html
+    assert Contract.objects.count() == 0
+    token = page.context["token"]
+    download = editor_client.get(reverse("admin:contracts_contract_import_draft", args=[token]))
+    assert download["Content-Disposition"] == ('attachment; filename="ours - draft register.xlsx"')
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    assert "Contracts" in workbook.sheetnames
+
+    preview = editor_client.post(
+        reverse("admin:contracts_contract_import_draft_import"), {"token": token}
+    )
+
+    assert "Import these changes" in preview.content.decode()
+    assert Contract.objects.count() == 0  # still nothing before confirming
+    stored = preview.context["token"]
+    editor_client.post(CONFIRM_URL, {"token": stored})
+    contract = Contract.objects.get(reference="NS-1")
+    assert contract.value_in(2024) == 50000
+
+
+def test_a_draft_with_rows_to_check_cannot_be_imported_at_once(editor_client):
+    csv = "Title of Agreement,Supplier Name,End Date\nVictims' hub,Safe Haven,March 2025\n"
+    page = editor_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("ours.csv", csv.encode())}
+    )
+
+    html = page.content.decode()
+    assert "1 row to check" in html
+    assert "no reference: one was made from the title" in html
+    assert "Import the draft" not in html
+    refused = editor_client.post(
+        reverse("admin:contracts_contract_import_draft_import"),
+        {"token": page.context["token"]},
+        follow=True,
+    )
+    assert "Rows of this draft are marked for checking" in refused.content.decode()
+    assert Contract.objects.count() == 0
+
+
+def test_corrected_headings_are_remembered_for_the_next_upload(editor_client):
+    csv = "Scheme,Provider,Ends\nRJ service,Remedi,31/03/2025\n"
+    page = editor_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("ours.csv", csv.encode())}
+    )
+    headings = list(page.context["headings_form"].fields)
+    assert [page.context["headings_form"].fields[name].label for name in headings] == [
+        "Scheme",
+        "Provider",
+        "Ends",
+    ]
+
+    again = editor_client.post(
+        reverse("admin:contracts_contract_import_draft_headings"),
+        {
+            "token": page.context["token"],
+            "heading_label_0": "Scheme",
+            "heading_0": "title",
+            "heading_label_1": "Provider",
+            "heading_1": "provider",
+            "heading_label_2": "Ends",
+            "heading_2": "end_date",
+        },
+    )
+
+    [row] = again.context["contracts"]
+    assert (row.values["title"], row.values["end_date"].isoformat()) == ("RJ service", "2025-03-31")
+    later = editor_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("next.csv", csv.encode())}
+    )
+    [row] = later.context["contracts"]
+    assert row.values["title"] == "RJ service"
+    assert Contract.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "password-protected"),
+        ("notes.csv", b"Shopping list\nmilk\n", "No row of recognisable headings"),
+        ("letter.docx", b"PK\x03\x04 not really a zip", "is damaged"),
+    ],
+)
+def test_a_file_that_is_not_a_register_is_refused_and_removed(
+    editor_client, media_root, name, content, message
+):
+    page = editor_client.post(IMPORT_URL, {"workbook": SimpleUploadedFile(name, content)})
+
+    html = page.content.decode()
+    assert "The file was not read" in html
+    assert message in html
+    assert "Nothing was written." in html
+    folder = media_root / "imports"
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_word_table_is_drafted_from_the_year_it_was_written(editor_client, tmp_path):
+    from .word_tables import build_docx, cumbria_rows
+
+    source = build_docx(tmp_path / "PFCC Commissioned Services.docx", cumbria_rows())
+    page = editor_client.post(
+        IMPORT_URL,
+        {
+            "workbook": SimpleUploadedFile(source.name, source.read_bytes()),
+            "written_in": "2023/24",
+        },
+    )
+
+    html = page.content.decode()
+    assert "<li>Contracts: 23</li>" in html
+    assert "<li>Values: 39</li>" in html
+    assert "placed in each year from 2023/24 (the year the table was written)" in html
+    assert "Import the draft" not in html  # rows are marked for checking
+    assert Contract.objects.count() == 0
