@@ -60,7 +60,7 @@ def test_a_transparency_code_csv_becomes_a_draft_that_imports(tmp_path):
 
     assert "Heading not recognised, so not read: “VAT that cannot be recovered”" in out
     assert (
-        "Read 4 providers, 1 commissioners, 4 categories, 4 contracts, 6 values, 2 options." in out
+        "Read 4 providers, 1 commissioner, 4 categories, 4 contracts, 6 values, 2 options." in out
     )
     cells = workbook_cells(path)
     contracts = {row["reference"]: row for row in rows_of(cells, "Contracts")}

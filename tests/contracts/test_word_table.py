@@ -135,7 +135,7 @@ def test_the_cumbria_word_table_drafts_into_the_register_transcribed_by_hand(tmp
     )
     for part, floor in FLOORS.items():
         assert shares[part] >= floor, f"{part}: {shares[part]} exactly equal, fewer than {floor}"
-    assert "Read 17 providers, 1 commissioners" in out.getvalue()
+    assert "Read 17 providers, 1 commissioner" in out.getvalue()
     assert Outcome.objects.filter(kind="testimonial").exists()
     assert Outcome.objects.filter(kind="result", value=87).exists()
 

@@ -9,6 +9,19 @@ from contracts.models import HeadingMapping
 from contracts.workbook.make_draft import make_draft
 from contracts.workbook.source_files import SourceFileError
 
+# (one, many) for each sheet of a draft, for the summary line.
+SHEET_WORDS = {
+    "Providers": ("provider", "providers"),
+    "Commissioners": ("commissioner", "commissioners"),
+    "Categories": ("category", "categories"),
+    "FundingStreams": ("funding stream", "funding streams"),
+    "Contracts": ("contract", "contracts"),
+    "Partners": ("partner", "partners"),
+    "Values": ("value", "values"),
+    "Options": ("option", "options"),
+    "Outcomes": ("outcome", "outcomes"),
+}
+
 
 class Command(BaseCommand):
     help = (
@@ -56,7 +69,9 @@ class Command(BaseCommand):
         for line in result.notes:
             self.stdout.write(line)
         counts = ", ".join(
-            f"{len(rows)} {sheet.lower()}" for sheet, rows in result.rows.items() if rows
+            f"{len(rows)} {SHEET_WORDS[sheet][len(rows) != 1]}"
+            for sheet, rows in result.rows.items()
+            if rows
         )
         self.stdout.write(f"Read {counts}.")
         flagged = result.flagged()
