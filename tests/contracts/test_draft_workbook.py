@@ -184,6 +184,18 @@ def _zip(entries, compression=zipfile.ZIP_DEFLATED):
     return buffer.getvalue()
 
 
+def _docx_without_a_register():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Minutes of the meeting")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Attendee", "Apologies"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
 BAD_FILES = [
     ("picture.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "is not a spreadsheet or Word document"),
     ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "password-protected"),
@@ -205,6 +217,7 @@ BAD_FILES = [
     ),
     ("notes.csv", "Shopping list\nmilk\neggs\n", "No row of recognisable headings"),
     ("archive.docx", _zip({"readme.txt": "hello"}), "is a zip file, not an Excel Workbook"),
+    ("minutes.docx", _docx_without_a_register(), "No table with recognisable headings"),
 ]
 
 
