@@ -73,21 +73,31 @@ FIELDS = (
         "lead provider",
         "supplier name; supplier; provider; provider name; contractor; contractor name; "
         "organisation; organisation name; delivery partner; awarded to; vendor; lead provider; "
-        "name of supplier; supplier names; organisation delivering",
+        "name of supplier; supplier names; organisation delivering; beneficiary; recipient",
     ),
     Field(
         "provider_number",
         "provider's registration number",
-        "supplier registration number; registration number; company number; charity number; "
-        "companies house number; charity registration number; supplier company registration "
-        "number; company registration number; supplier reg no",
+        "supplier registration number; registration number; supplier reg no",
+    ),
+    Field(
+        "company_number",
+        "provider's company number",
+        "company number; companies house number; supplier company number; supplier company "
+        "registration number; company registration number; beneficiary company number",
+    ),
+    Field(
+        "charity_number",
+        "provider's charity number",
+        "charity number; charity registration number; supplier charity number; registered "
+        "charity number; beneficiary charity number",
     ),
     Field(
         "provider_kind",
         "provider's kind",
-        "sme vcse; sme vcs; sme; vcse; supplier type; organisation type; provider type; "
+        "sme vcse; sme vcs; vcse; supplier type; organisation type; provider type; "
         "sector; supplier status; type of supplier; type of organisation; whether sme or vcse; "
-        "is the supplier an sme or vcse",
+        "is the supplier an sme or vcse; voluntary community or social enterprise",
     ),
     Field("website", "provider's website", "website; web address; web site; url; supplier website"),
     Field(
@@ -499,6 +509,9 @@ def _provider_details(provider_row, text, checks):
             )
     if text.get("address"):
         provider_row.values.setdefault("address", text["address"])
+    for name in ("company_number", "charity_number"):
+        if text.get(name):
+            provider_row.values.setdefault(name, text[name])
 
 
 def _date(value, text, end, label, checks):

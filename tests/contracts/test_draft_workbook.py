@@ -242,3 +242,35 @@ def test_a_100000_row_sheet_is_refused_after_reading_no_more_than_the_limit(tmp_
         draft(tmp_path, "huge.csv", "Reference,Title,Supplier name\n" + rows)
 
     assert not (tmp_path / "draft.xlsx").exists()
+
+
+# The columns of the register's own published Transparency Code CSV (publication app).
+PUBLISHED_CSV = (
+    "Reference,Title,Department,Description,Purpose,Supplier name,Supplier company number,"
+    "Supplier charity number,Supplier identifier,SME,"
+    '"Voluntary, community or social enterprise",Total value (£),Annual value (£),'
+    "VAT that cannot be recovered (£),Start date,End date,Review date,Procurement route,"
+    "Other parties,Published copy,Copy redacted,Invitation to tender,OCID\n"
+    "REMEDI-RJ,Restorative Justice,Northshire OPCC,RJ for victims,,Remedi,,1123456,GB-CHC-1123456,"
+    "No,Yes,389500.00,130000.00,,2022-04-01,2025-03-31,2024-12-31,Open tender,,,,,\n"
+)
+
+
+def test_a_published_transparency_code_csv_reads_back_as_a_draft(tmp_path):
+    path, out = draft(tmp_path, "published.csv", PUBLISHED_CSV)
+
+    for heading in ("Purpose", "SME", "OCID", "Other parties"):
+        assert f"Heading not recognised, so not read: “{heading}”" in out
+    assert (
+        "“Supplier identifier” also looks like the lead provider; only “Supplier name” was read "
+        "as it." in out
+    )
+    report = import_workbook(path)
+    assert report.errors == []
+    contract = Contract.objects.get(reference="REMEDI-RJ")
+    assert contract.procurement_route == "open_tender"
+    assert contract.lead_provider.charity_number == "1123456"
+    assert contract.total_value == Decimal("389500")
+    assert contract.value_in(2022) + contract.value_in(2023) + contract.value_in(2024) == Decimal(
+        "389500"
+    )
