@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from commissioning.pdf import render_pdf
+from commissioning.documents import Document
 
 from . import ocds, threesixtygiving, transparency_code
 
@@ -46,11 +46,7 @@ class PublishedDocuments:
         )
 
     def pdf(self):
-        return render_pdf(
-            "pdf/published.html",
-            {"register": self.register},
-            title=f"{PUBLISHED_TITLE}: {settings.OPCC_NAME}",
-        )
+        return PublishedPdf(self.register).render()
 
     def contracts_csv(self):
         return transparency_code.contracts_csv(self.register)
@@ -63,6 +59,27 @@ class PublishedDocuments:
 
     def giving_package(self):
         return threesixtygiving.grant_package(self.register, timezone.now())
+
+
+class PublishedPdf(Document):
+    """The published register as a PDF: the same three lists as the page."""
+
+    kind = "published"
+    template_name = "pdf/published.html"
+    filename = FILES["pdf"]
+
+    def __init__(self, register=None):
+        # Built only when rendered: a stored copy is served without it.
+        self.register = register
+
+    @property
+    def title(self):
+        return f"{PUBLISHED_TITLE}: {settings.OPCC_NAME}"
+
+    def context(self):
+        from .register import published_register
+
+        return {"register": self.register or published_register()}
 
 
 def as_json(package):

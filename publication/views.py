@@ -15,9 +15,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import etag, require_safe
 
 from commissioning.dataversion import register_version
-from commissioning.pdf import document_key, store_pdf, stored_pdf
 
-from .documents import FILES, PublishedDocuments, as_json
+from .documents import FILES, PublishedDocuments, PublishedPdf, as_json
 from .register import published_register
 
 PUBLIC_CACHE_SECONDS = 300
@@ -70,12 +69,7 @@ def grants_csv(request):
 
 @public
 def published_pdf(request):
-    key = document_key("published", "", register_version())
-    if path := stored_pdf(key):
-        return _download(path.read_bytes(), "application/pdf", FILES["pdf"])
-    pdf = documents().pdf()
-    store_pdf(key, pdf)
-    return _download(pdf, "application/pdf", FILES["pdf"])
+    return PublishedPdf().response()
 
 
 def _json(package):

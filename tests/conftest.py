@@ -18,3 +18,16 @@ def no_connection_left_on_the_test_database(django_db_setup, django_db_blocker):
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def pdfs_stored_per_test(settings, tmp_path):
+    """Each test stores its PDFs in a folder of its own (the "pdfs" storage), so nothing is
+    served from another test's file and nothing lands in the development media folder."""
+    folder = tmp_path / "pdf"
+    settings.PDF_CACHE_DIR = folder
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "pdfs": {**settings.STORAGES["pdfs"], "OPTIONS": {"location": folder}},
+    }
+    return folder

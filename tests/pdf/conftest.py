@@ -3,16 +3,10 @@ import subprocess
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def pdf_cache_dir(settings, tmp_path):
-    """Each test stores its PDFs in a folder of its own, so nothing is served from another test."""
-    folder = tmp_path / "pdf"
-    settings.PDF_CACHE_DIR = folder
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "pdfs": {**settings.STORAGES["pdfs"], "OPTIONS": {"location": folder}},
-    }
-    return folder
+@pytest.fixture
+def pdf_cache_dir(pdfs_stored_per_test):
+    """The folder this test's PDFs are stored in."""
+    return pdfs_stored_per_test
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ from django.core.management import call_command
 
 @pytest.fixture(autouse=True)
 def public_register_on(settings, tmp_path):
-    """The public pages are served (as `make run` sets), and PDFs are stored per test."""
+    """The public pages are served (as `make run` sets); PDFs are stored per test (tests/conftest.py)."""
     settings.PUBLIC_REGISTER = True
-    settings.PDF_CACHE_DIR = tmp_path / "pdf"
 
 
 @pytest.fixture
