@@ -194,3 +194,25 @@ def test_a_failed_background_schedule_says_so_and_can_be_queued_again(staff_clie
     assert "http-equiv" not in page  # no point checking again
     staff_client.get("/contracts/schedule.pdf?q=Service")
     assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/contracts/schedule.pdf?q=Help",
+        "/contracts/HELP-1/summary.pdf",
+        "/reports/expiring.pdf?months=24",
+    ],
+)
+def test_each_document_calls_the_renderer_once_and_a_repeat_not_at_all(
+    staff_client, render_spy, url
+):
+    ContractFactory(reference="HELP-1", title="Helpline")
+
+    first = staff_client.get(url)
+    again = staff_client.get(url)
+
+    assert render_spy.call_count == 1
+    assert response_bytes(first) == response_bytes(again)
+    assert first["Content-Disposition"] == again["Content-Disposition"]
+    assert again["Content-Disposition"].startswith("attachment;")
