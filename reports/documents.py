@@ -79,3 +79,32 @@ class ExpiryReport(Document):
                 (option.amount or Decimal(0) for option in decisions), Decimal(0)
             ),
         }
+
+
+class PublicationReport(Document):
+    """Per contract, the publication duties not yet met, soonest due first
+    (``publication.duties``)."""
+
+    kind = "publication"
+    template_name = "pdf/publication.html"
+    title = "Publication duties outstanding"
+
+    def __init__(self, today=None):
+        self.today = today or timezone.localdate()
+
+    @property
+    def filename(self):
+        return dated_filename("publication-duties")
+
+    def context(self):
+        from publication.duties import outstanding_duties
+
+        rows = outstanding_duties(self.today)
+        duties = [duty for row in rows for duty in row.duties]
+        return {
+            "title": self.title,
+            "today": self.today,
+            "rows": rows,
+            "duty_count": len(duties),
+            "overdue_count": sum(duty.is_overdue(self.today) for duty in duties),
+        }

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from reports.views import dashboard, expiring, schedules
+from reports.views import dashboard, expiring, publication, schedules
 
 app_name = "reports"
 
 urlpatterns: list = [
     path("", dashboard.dashboard, name="dashboard"),
     path("reports/expiring.pdf", expiring.expiring_pdf, name="expiring-pdf"),
+    path("reports/publication/", publication.publication_report, name="publication"),
+    path("reports/publication.pdf", publication.publication_report_pdf, name="publication-pdf"),
     path("reports/schedule/<uuid:task_id>/", schedules.schedule_progress, name="schedule-progress"),
     path("reports/schedule/<slug:key>.pdf", schedules.schedule_download, name="schedule-download"),
 ]
