@@ -25,7 +25,6 @@ from contracts.models import (
     ContractValue,
     ExtensionOption,
     FundingStream,
-    OptionStatus,
     Status,
 )
 from providers.models import Provider
@@ -187,19 +186,10 @@ class ContractFilter(GovukFilterSet):
         return queryset.ending_within(int(months))
 
     def filter_value_min(self, queryset, name, amount):
-        return self._with_totals(queryset).filter(total_amount__gte=amount)
+        return queryset.with_total_between(low=amount)
 
     def filter_value_max(self, queryset, name, amount):
-        return self._with_totals(queryset).filter(total_amount__lte=amount)
+        return queryset.with_total_between(high=amount)
 
     def filter_options_remaining(self, queryset, name, answer):
-        available = ExtensionOption.objects.filter(
-            contract=OuterRef("pk"), status=OptionStatus.AVAILABLE
-        )
-        return queryset.filter(Exists(available) if answer == "yes" else ~Exists(available))
-
-    @staticmethod
-    def _with_totals(queryset):
-        if "total_amount" in queryset.query.annotations:
-            return queryset
-        return queryset.with_totals()
+        return queryset.with_options_left(answer == "yes")

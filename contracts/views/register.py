@@ -34,8 +34,7 @@ def _register_queryset_on(day):
         Contract.objects.current()
         .select_related("category", "lead_provider")
         .with_status(today=day)
-        .with_totals()
-        .with_value_in(FinancialYear.containing(day), name="value_in_current_year")
+        .with_stored_money(FinancialYear.containing(day), name="value_in_current_year")
     )
 
 
