@@ -98,6 +98,11 @@ def _proc_status_mb(key):
     return 0.0
 
 
+def peak_rss_mb():
+    """This process's peak resident memory since the last ``reset_peak_rss()``, in MB."""
+    return _proc_status_mb("VmHWM")
+
+
 def reset_peak_rss():
     """Reset VmHWM (peak RSS) to the current RSS, so the next peak is this work's alone."""
     try:

@@ -1,17 +1,23 @@
-"""``make bench``: how fast the register is at 100 and 10,000 contracts, in one process run.
+"""``make bench``: how fast the register is at 100, 10,000 and 100,000 contracts, on SQLite
+and PostgreSQL.
 
-Run as ``python -m bench.run`` (``make bench`` does). It never touches the
+Run as ``python -m bench.run`` (``make bench`` does; ``make bench BENCH_ARGS="--sizes
+100,10000 --databases sqlite --pages-only"`` runs a part). Each database is
+benchmarked in its own process, one after the other. It never touches the
 development or test databases:
 
-- SQLite (the default): a fresh file, ``bench/bench.sqlite3``, deleted first.
-- PostgreSQL (``DATABASE_URL=postgres://…``): a dedicated database,
-  ``commissioning_bench``, created on that server and dropped at the end.
+- SQLite: a fresh file, ``bench/bench.sqlite3``, deleted first.
+- PostgreSQL: a dedicated database (``commissioning_bench``, or
+  ``BENCH_DATABASE_NAME``) created on the server of ``DATABASE_URL`` (when it
+  is a PostgreSQL URL) or ``BENCH_POSTGRES_URL`` (default: the local server,
+  ``postgres://postgres@127.0.0.1:5432/postgres``), dropped at the end.
 
-One database grows through the sizes (seed_scale tops it up): 100 contracts →
-pages; 200 → PDF; 1,000 → PDF through the background worker, XLSX export and
-workbook import; 10,000 → pages again; then the synthetic rows are cleared and
-the real register loaded for its PDF and the cached repeat download. The table
-is printed and written to ``bench/results.md``.
+One database grows through the sizes (seed_scale tops it up, in bulk): 100
+contracts → pages; 200 → PDF; 1,000 → PDF through the background worker, XLSX
+export and workbook import; 10,000 → pages and the XLSX export; 100,000 →
+pages; then the synthetic rows are cleared and the real register loaded for
+its PDF and the cached repeat download. The tables are printed and written to
+``bench/results.md``.
 
 This module is the harness's entry point, so it sets the environment Django
 reads (database URL, production-like settings) before Django starts.
@@ -29,7 +35,9 @@ from urllib.parse import urlsplit, urlunsplit
 BENCH_DIR = Path(__file__).resolve().parent
 SQLITE_FILE = BENCH_DIR / "bench.sqlite3"
 RESULTS_FILE = BENCH_DIR / "results.md"
-BENCH_DATABASE = "commissioning_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE_NAME", "commissioning_bench")
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+DATABASES = ("sqlite", "postgresql")
 
 # Production-like settings: templates cached, no debug toolbar or query log.
 # The test client speaks plain HTTP, so no HTTPS redirect; no mail is sent.
@@ -46,7 +54,14 @@ BENCH_ENVIRONMENT = {
 }
 
 
-def choose_database():
+def postgres_server_url():
+    given = os.environ.get("DATABASE_URL", "")
+    if given.startswith(("postgres://", "postgresql://")):
+        return given
+    return os.environ.get("BENCH_POSTGRES_URL", LOCAL_POSTGRES)
+
+
+def choose_database(database):
     """Point DATABASE_URL at the bench's own database; returns (engine label, cleanup)."""
     for name, value in BENCH_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
@@ -54,9 +69,8 @@ def choose_database():
     media = tempfile.mkdtemp(prefix="commissioning-bench-")
     os.environ["MEDIA_ROOT"] = media
     os.environ["PDF_CACHE_DIR"] = str(Path(media) / "pdf")
-    given = os.environ.get("DATABASE_URL", "")
-    if given.startswith(("postgres://", "postgresql://")):
-        return "PostgreSQL", _create_postgres_database(given, media)
+    if database == "postgresql":
+        return "PostgreSQL", _create_postgres_database(postgres_server_url(), media)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_FILE}"
@@ -93,10 +107,41 @@ def say(message):
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def arguments():
+def sizes(text):
+    try:
+        chosen = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give sizes like 100,10000,100000") from None
+    if not chosen or chosen[0] < 1:
+        raise argparse.ArgumentTypeError("give at least one size of 1 or more")
+    return chosen
+
+
+def databases(text):
+    chosen = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [name for name in chosen if name not in DATABASES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"databases are {' and '.join(DATABASES)}")
+    return chosen
+
+
+def arguments(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--small", type=int, default=100, help="first size (default 100)")
-    parser.add_argument("--large", type=int, default=10_000, help="second size (default 10,000)")
+    parser.add_argument(
+        "--sizes",
+        type=sizes,
+        default=[100, 10_000, 100_000],
+        help="contract counts, comma-separated (default 100,10000,100000)",
+    )
+    parser.add_argument(
+        "--databases",
+        type=databases,
+        default=list(DATABASES),
+        help="sqlite, postgresql or both, comma-separated (default both)",
+    )
+    parser.add_argument(
+        "--export", type=int, default=10_000, help="size at which to time the XLSX export"
+    )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--pdf", type=int, default=200, help="rows for the PDF (default 200)")
     parser.add_argument(
@@ -111,12 +156,14 @@ def arguments():
     parser.add_argument(
         "--results", type=Path, default=RESULTS_FILE, help="where to write the markdown"
     )
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def main():
     options = arguments()
-    engine, cleanup = choose_database()
+    if len(options.databases) > 1:
+        return run_each_database(options)
+    engine, cleanup = choose_database(options.databases[0])
     if options.label:
         engine = f"{engine}, {options.label}"
     import django
@@ -144,6 +191,52 @@ def main():
     print(text)
     say(f"Wrote {options.results} in {report.total_seconds:.0f} s.")
     return 0
+
+
+def run_each_database(options):
+    """One process per database (Django reads its database once, at start), one after the other."""
+    import subprocess
+
+    failed = 0
+    for database in options.databases:
+        if database == "postgresql" and not _postgres_reachable():
+            say(f"PostgreSQL skipped: no server at {_without_password(postgres_server_url())}.")
+            continue
+        argv = _replace_option(sys.argv[1:], "--databases", database)
+        say(f"Benchmarking {database}…")
+        failed |= subprocess.call([sys.executable, "-m", "bench.run", *argv])
+    return failed
+
+
+def _replace_option(argv, name, value):
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == name:
+            skip = True
+            continue
+        if arg.startswith(name + "="):
+            continue
+        kept.append(arg)
+    return [*kept, name, value]
+
+
+def _postgres_reachable():
+    try:
+        import psycopg2
+
+        psycopg2.connect(postgres_server_url(), connect_timeout=3).close()
+        return True
+    except Exception:
+        return False
+
+
+def _without_password(url):
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,15 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 
-from bench.measure import HeavyRun, current_rss_mb, in_child, run_here, time_pages
+from bench.measure import (
+    HeavyRun,
+    current_rss_mb,
+    in_child,
+    peak_rss_mb,
+    reset_peak_rss,
+    run_here,
+    time_pages,
+)
 from bench.report import Report
 from contracts.models import Category, Contract
 from providers.models import Provider
@@ -77,8 +85,12 @@ PAGES = [
     Page("Dashboard", lambda s: url_for("reports:dashboard")),
     Page("Provider page", lambda s: url_for("providers:detail", s.provider_pk)),
 ]
-# Routed only inside the bench (bench/urls.py): the floor and the stock view.
-FLOOR = Page("Bare JSON floor (same 50 rows)", lambda s: url_for("bench:floor"))
+# Routed only inside the bench (bench/urls.py): the floors and the stock view.
+FLOOR = Page("Bare JSON floor, stored fields (same 50 rows)", lambda s: url_for("bench:floor"))
+FLOOR_WITH_TOTALS = Page(
+    "Bare JSON floor with totals computed (same 50 rows)",
+    lambda s: url_for("bench:floor-with-totals"),
+)
 STOCK = Page("Stock SingleTableMixin + FilterView", lambda s: url_for("bench:stock"))
 
 
@@ -104,7 +116,10 @@ def measure_pages(report, size, requests, say):
     client = logged_in_client()
     chosen = sample()
     urls = {}
-    for page in [*PAGES, FLOOR, STOCK]:
+    # The web process's memory: resident before, and its peak while serving the pages.
+    reset_peak_rss()
+    rss_before = current_rss_mb()
+    for page in [*PAGES, FLOOR, FLOOR_WITH_TOTALS, STOCK]:
         try:
             urls[page.name] = page.url(chosen)
         except NoReverseMatch:
@@ -116,6 +131,8 @@ def measure_pages(report, size, requests, say):
         for name in urls:
             report.add_page(size, name, None, note=f"error: {error!r}"[:120])
         return
+    report.add_memory(size, rss_before, peak_rss_mb())
+    say(f"{size:>6} web process: RSS {rss_before:.0f} MB before, peak {peak_rss_mb():.0f} MB")
     for name, timing in timings.items():
         report.add_page(size, name, timing)
         say(
@@ -239,28 +256,42 @@ def measure_background_pdf(report, size, say):
 # Workbook -----------------------------------------------------------------
 
 
-def measure_workbook(report, size, say):
-    """XLSX export of the whole register, then its import into a register emptied of it."""
+def _workbook():
+    workbook = importlib.import_module("contracts.workbook")
+    return workbook.write_workbook, workbook.import_workbook
+
+
+def measure_export(report, size, say):
+    """XLSX export of the whole register, in a forked child: its time and the memory it added."""
     try:
-        workbook = importlib.import_module("contracts.workbook")
-        write_workbook, import_workbook = workbook.write_workbook, workbook.import_workbook
+        write_workbook, _ = _workbook()
     except (ImportError, AttributeError) as error:
-        report.add_extra(f"XLSX export / import ({size:,})", f"not available: {error}")
+        report.add_extra(f"XLSX export ({size:,})", f"not available: {error}")
+        return None
+    path = settings.BASE_DIR / "bench" / f"bench-export-{size}.xlsx"
+    exported = in_child(lambda: write_workbook(path))
+    report.add_export(size, exported)
+    say(f"XLSX export of {size:,}: {_seconds(exported)}, peak +{exported.peak_mb:.0f} MB")
+    return path
+
+
+def measure_import(report, size, say):
+    """The whole register exported, then imported into a register emptied of it."""
+    try:
+        _, import_workbook = _workbook()
+    except (ImportError, AttributeError) as error:
+        report.add_extra(f"Workbook import ({size:,})", f"not available: {error}")
         return
-    path = settings.BASE_DIR / "bench" / "bench-export.xlsx"
-    exported = run_here(lambda: write_workbook(path))
-    report.add_extra(f"XLSX export ({size:,} contracts, whole register)", _seconds(exported))
+    path = measure_export(report, size, say)
     # Import into an empty register, so every row is really written.
     call_command("seed_scale", clear=True, stdout=StringIO())
     imported = run_here(lambda: import_workbook(path))
     result = imported.result
     if not imported.error and (result.errors or not result.written):
         imported.error = "; ".join(str(error) for error in result.errors[:2]) or "not written"
-    report.add_extra(
-        f"Workbook import ({size:,} contracts, into an empty register)", _seconds(imported)
-    )
+    report.add_import(size, imported)
     path.unlink(missing_ok=True)
-    say(f"Workbook: export {_seconds(exported)}, import {_seconds(imported)}")
+    say(f"Workbook import of {size:,}: {_seconds(imported)}")
     # The import may have failed: top the register up again either way.
     seed(size, say)
 
@@ -287,30 +318,38 @@ def measure_real_register(report, say):
 
 
 def run_all(engine, say, options, checkpoint=lambda report: None):
+    sizes = sorted(options.sizes)
     report = Report(
         engine=engine,
         cores=os.cpu_count(),
         requests=options.requests,
-        sizes=(options.small, options.large),
+        sizes=tuple(sizes),
     )
     say(f"{engine}, {os.cpu_count()} cores. Migrating the bench database…")
     call_command("migrate", verbosity=0)
     # Error reports go nowhere: a failing page is reported in the table, not mailed.
     with override_settings(ROOT_URLCONF="bench.urls", MAILERS=LOCAL_MAIL, ADMINS=[]):
-        seed(options.small, say)
-        measure_pages(report, options.small, options.requests, say)
-        checkpoint(report)
-        if not options.pages_only:
-            seed(options.pdf, say)
-            measure_pdf(report, f"Schedule, {options.pdf:,}", say)
+        for index, size in enumerate(sizes):
+            # One database grows through the sizes: each is seeded once, by topping up.
+            seed(size, say)
+            measure_pages(report, size, options.requests, say)
             checkpoint(report)
-            seed(options.background, say)
-            measure_background_pdf(report, options.background, say)
-            measure_workbook(report, options.background, say)
-            checkpoint(report)
-        seed(options.large, say)
-        measure_pages(report, options.large, options.requests, say)
-        checkpoint(report)
+            if options.pages_only:
+                continue
+            if index == 0 and size <= options.pdf:
+                # The heavy one-offs, at their own sizes, while the register is still small.
+                seed(options.pdf, say)
+                measure_pdf(report, f"Schedule, {options.pdf:,}", say)
+                checkpoint(report)
+                seed(options.background, say)
+                measure_background_pdf(report, options.background, say)
+                measure_import(report, options.background, say)
+                checkpoint(report)
+            if size == options.export:
+                path = measure_export(report, size, say)
+                if path:
+                    path.unlink(missing_ok=True)
+                checkpoint(report)
         if not options.pages_only:
             measure_real_register(report, say)
     connection.close()

@@ -2,12 +2,13 @@
 
 from django.urls import include, path
 
-from bench.floor import floor
+from bench.floor import floor, floor_with_totals
 from bench.stock import StockRegisterView
 
 bench_patterns = (
     [
         path("floor.json", floor, name="floor"),
+        path("floor-with-totals.json", floor_with_totals, name="floor-with-totals"),
         path("stock/", StockRegisterView.as_view(), name="stock"),
     ],
     "bench",

@@ -35,6 +35,32 @@ PUBLISHABLE_STATUSES = (*COMMITTED_STATUSES, Status.TERMINATED)
 
 
 class ContractQuerySet(models.QuerySet):
+    _late_rows = False
+
+    def late_rows(self):
+        """Slices (a page) fetch in two steps: the page's primary keys by a narrow query of
+        the filters and the order alone (an index can serve it; the wide rows and their
+        annotations are never sorted), then those rows with everything the page shows."""
+        clone = self._chain()
+        clone._late_rows = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._late_rows = self._late_rows
+        return clone
+
+    def __getitem__(self, key):
+        if not (self._late_rows and isinstance(key, slice) and self._result_cache is None):
+            return super().__getitem__(key)
+        page = super().__getitem__(key)
+        page._late_rows = False
+        keys = list(page.values_list("pk", flat=True))
+        rows = self.filter(pk__in=keys).order_by()
+        rows._late_rows = False
+        found = {row.pk: row for row in rows}
+        return [found[pk] for pk in keys if pk in found]
+
     def current(self):
         """Contracts not archived: the ones the register pages list."""
         return self.filter(archived_at__isnull=True)
@@ -395,6 +421,8 @@ class Contract(Archivable, models.Model):
             models.Index(fields=["end_date"]),
             models.Index(fields=["status", "end_date"]),
             models.Index(fields=["title"]),
+            # The register's default order, narrow: the late row lookup's page of keys.
+            models.Index(fields=["archived_at", "category", "reference"], name="contract_register"),
         ]
 
     def __str__(self):

@@ -8,7 +8,6 @@ on a ``Provider`` QuerySet, for the provider pages.
 from decimal import Decimal
 
 from django.db.models import (
-    Exists,
     F,
     Func,
     IntegerField,
@@ -24,18 +23,18 @@ from commissioning import expressions
 from commissioning.fy import FinancialYear
 
 from .contract import Contract, ContractPartner
-from .money import ContractValue
+from .stored_money import ContractMoney, ContractYearShare
 
 
 def with_contract_counts(providers):
     """Annotate ``contracts_held``: current contracts a provider holds as lead or partner,
     each counted once."""
-    partner_here = ContractPartner.objects.filter(
-        contract=OuterRef("pk"), provider=OuterRef(OuterRef("pk"))
-    )
+    # "id IN (its partnerships)", not a correlated EXISTS: both sides of the OR are then
+    # index lookups, instead of a test of every contract in the register.
+    partnered = ContractPartner.objects.filter(provider=OuterRef(OuterRef("pk"))).values("contract")
     held = (
         Contract.objects.current()
-        .filter(Q(lead_provider=OuterRef("pk")) | Exists(partner_here))
+        .filter(Q(lead_provider=OuterRef("pk")) | Q(pk__in=partnered))
         .order_by()
         .annotate(one=Value(1))
         .values("one")
@@ -52,12 +51,16 @@ def with_annual_value(providers, year=None):
     financial ``year`` (this one by default), of the values of the current contracts it
     leads. Partners' shares are not recorded, so partnerships add nothing."""
     year = FinancialYear.parse(year) if year is not None else FinancialYear.current()
+    # Read from the stored yearly shares (stored_money.py): nothing apportioned per value.
     led_values = (
-        ContractValue.objects.in_year(year)
-        .filter(contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True)
+        ContractYearShare.objects.filter(
+            year=year.start_year,
+            contract__lead_provider=OuterRef("pk"),
+            contract__archived_at__isnull=True,
+        )
         .order_by()
         .values("contract__lead_provider")
-        .annotate(total=Sum(expressions.amount_in_year(year)))
+        .annotate(total=Sum("amount"))
         .values("total")
     )
     return providers.annotate(
@@ -73,12 +76,12 @@ def with_total_value(providers):
     """Annotate ``total_value``: the sum of every stored value, all years, of the current
     contracts a provider leads."""
     led_values = (
-        ContractValue.objects.filter(
+        ContractMoney.objects.filter(
             contract__lead_provider=OuterRef("pk"), contract__archived_at__isnull=True
         )
         .order_by()
         .values("contract__lead_provider")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("total_amount"))
         .values("total")
     )
     return providers.annotate(

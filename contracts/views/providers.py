@@ -3,7 +3,7 @@
 Here, not in ``providers``, because they read the contracts: providers sit below them.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
@@ -41,13 +41,12 @@ def provider_detail(request, pk):
         with_holdings(Provider.objects.all(), year),
         pk=pk,
     )
-    partnership = ContractPartner.objects.filter(contract=OuterRef("pk"), provider=provider)
+    partnered = ContractPartner.objects.filter(provider=provider).values("contract")
     contracts = (
         Contract.objects.current()
-        .filter(Q(lead_provider=provider) | Exists(partnership))
+        .filter(Q(lead_provider=provider) | Q(pk__in=partnered))
         .with_status()
-        .with_totals()
-        .with_value_in(year, name="value_this_year_amount")
+        .with_stored_money(year, name="value_this_year_amount")
         .select_related("category", "lead_provider")
         .prefetch_related(
             Prefetch(

@@ -55,7 +55,8 @@ class ContractRegisterView(ExportMixin, SingleTableMixin, FilterView):
     dataset_kwargs = {"title": "Register"}
 
     def get_queryset(self):
-        return register_queryset()
+        # The page's 50 rows are looked up late: keys first, then those rows (late_rows()).
+        return register_queryset().late_rows()
 
     def get_template_names(self):
         if self.request.htmx and not self.request.htmx.history_restore_request:

@@ -108,7 +108,7 @@ def _data_row(worksheet, sheet, record):
     return cells
 
 
-def _add_sheet(workbook, sheet, records):
+def _add_sheet(workbook, sheet, records=()):
     worksheet = workbook.create_sheet(sheet.name)
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns):
@@ -118,6 +118,7 @@ def _add_sheet(workbook, sheet, records):
     worksheet.append(_header_row(worksheet, sheet))
     for record in records:
         worksheet.append(_data_row(worksheet, sheet, record))
+    return worksheet
 
 
 def export_contracts(contracts=None, include_archived=False):
@@ -155,6 +156,10 @@ def export_contracts(contracts=None, include_archived=False):
     )
 
 
+# Contracts fetched (with their rows on the other sheets) this many at a time.
+CHUNK = 1000
+
+
 def write_workbook(path, contracts=None, include_archived=False):
     """Write ``contracts`` (default: the whole register) to ``path`` (a path or binary file).
 
@@ -162,43 +167,53 @@ def write_workbook(path, contracts=None, include_archived=False):
     measure and funding stream is written, so an import into an empty database
     gives the same register back; with a filtered queryset, only those the
     chosen contracts use. Returns the number of contracts written.
+
+    Memory stays flat however big the register: the workbook is openpyxl's
+    write-only kind (rows go to temporary files as they are appended), the
+    lookup sheets' rows are chosen by subqueries rather than from contracts
+    held in memory, and the contracts are fetched ``CHUNK`` at a time, each
+    chunk's partners, values, options and outcomes appended to their own sheets
+    before the next is read.
     """
     whole_register = contracts is None
-    contracts = list(export_contracts(contracts, include_archived))
-    partners = [partner for contract in contracts for partner in contract.partners.all()]
-    values = [value for contract in contracts for value in contract.values.all()]
-    options = [option for contract in contracts for option in contract.options.all()]
-    outcomes = [outcome for contract in contracts for outcome in contract.outcomes.all()]
+    contracts = export_contracts(contracts, include_archived)
+    chosen = contracts.order_by().values("pk")
+    partners = ContractPartner.objects.filter(contract__in=chosen)
+    values = ContractValue.objects.filter(contract__in=chosen)
+    options = ExtensionOption.objects.filter(contract__in=chosen)
 
-    used_providers = {c.lead_provider_id for c in contracts} | {p.provider_id for p in partners}
-    used_bodies = (
-        {c.lead_commissioner_id for c in contracts}
-        | {body.pk for c in contracts for body in c.co_commissioners.all()}
-        | {amount.payer_id for amount in [*values, *options]}
+    used_providers = Q(pk__in=contracts.order_by().values("lead_provider")) | Q(
+        pk__in=partners.values("provider")
     )
-    used_streams = {amount.funding_stream_id for amount in [*values, *options]}
     funding_streams = FundingStream.objects.select_related("provided_by").order_by("name")
-    if not whole_register:
-        funding_streams = funding_streams.filter(pk__in=used_streams)
-    funding_streams = list(funding_streams)
-    used_bodies |= {stream.provided_by_id for stream in funding_streams}
-
     if whole_register:
         providers = Provider.objects.all()
         if not include_archived:
-            providers = providers.filter(Q(archived_at__isnull=True) | Q(pk__in=used_providers))
+            providers = providers.filter(Q(archived_at__isnull=True) | used_providers)
         bodies = CommissioningBody.objects.all()
         categories = Category.objects.all()
         cohorts = Cohort.objects.all()
         measures = Measure.objects.all()
     else:
-        providers = Provider.objects.filter(pk__in=used_providers)
-        bodies = CommissioningBody.objects.filter(pk__in=used_bodies)
-        categories = Category.objects.filter(pk__in={c.category_id for c in contracts})
-        cohorts = Cohort.objects.filter(
-            pk__in={cohort.pk for c in contracts for cohort in c.cohorts.all()}
+        funding_streams = funding_streams.filter(
+            Q(pk__in=values.values("funding_stream")) | Q(pk__in=options.values("funding_stream"))
         )
-        measures = Measure.objects.filter(pk__in={o.measure_id for o in outcomes})
+        providers = Provider.objects.filter(used_providers)
+        bodies = CommissioningBody.objects.filter(
+            Q(pk__in=contracts.order_by().values("lead_commissioner"))
+            | Q(pk__in=Contract.co_commissioners.through.objects.filter(
+                contract__in=chosen).values("commissioningbody"))
+            | Q(pk__in=values.values("payer"))
+            | Q(pk__in=options.values("payer"))
+            | Q(pk__in=funding_streams.values("provided_by"))
+        )  # fmt: skip
+        categories = Category.objects.filter(pk__in=contracts.order_by().values("category"))
+        cohorts = Cohort.objects.filter(
+            pk__in=Contract.cohorts.through.objects.filter(contract__in=chosen).values("cohort")
+        )
+        measures = Measure.objects.filter(
+            pk__in=Outcome.objects.filter(contract__in=chosen).values("measure")
+        )
 
     workbook = Workbook(write_only=True)
     for sheet, records in (
@@ -208,15 +223,27 @@ def write_workbook(path, contracts=None, include_archived=False):
         (COHORTS, cohorts.order_by("name")),
         (FUNDING_STREAMS, funding_streams),
         (MEASURES, measures.order_by("name")),
-        (CONTRACTS, contracts),
-        (PARTNERS, partners),
-        (VALUES, values),
-        (OPTIONS, options),
-        (OUTCOMES, outcomes),
     ):
-        _add_sheet(workbook, sheet, records)
+        _add_sheet(workbook, sheet, records.iterator(chunk_size=CHUNK))
+    # Five sheets filled side by side, one chunk of contracts at a time.
+    sheets = {
+        sheet: _add_sheet(workbook, sheet)
+        for sheet in (CONTRACTS, PARTNERS, VALUES, OPTIONS, OUTCOMES)
+    }
+    written = 0
+    for contract in contracts.iterator(chunk_size=CHUNK):
+        written += 1
+        sheets[CONTRACTS].append(_data_row(sheets[CONTRACTS], CONTRACTS, contract))
+        for sheet, rows in (
+            (PARTNERS, contract.partners.all()),
+            (VALUES, contract.values.all()),
+            (OPTIONS, contract.options.all()),
+            (OUTCOMES, contract.outcomes.all()),
+        ):
+            for record in rows:
+                sheets[sheet].append(_data_row(sheets[sheet], sheet, record))
     workbook.save(path)
-    return len(contracts)
+    return written
 
 
 # How each kind of cell is written, for the Notes sheet.

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from bench.measure import count_queries, time_pages
-from bench.report import Report, merge_into
+from bench.measure import PageTiming, count_queries, time_pages
+from bench.report import FLOOR_PAGE, REGISTER_PAGE, STOCK_PAGE, Report, merge_into
+from bench.run import arguments
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
@@ -30,12 +31,24 @@ def references_on(html):
     return re.findall(r'href="/contracts/(SYN-\d+)/"', html)
 
 
-def test_the_floor_returns_the_same_first_50_rows_as_the_register_page(signed_in, register):
+@pytest.mark.parametrize("floor_url", ["/bench/floor.json", "/bench/floor-with-totals.json"])
+def test_each_floor_returns_the_same_first_50_rows_as_the_register_page(
+    signed_in, register, floor_url
+):
     page = signed_in.get("/contracts/").content.decode()
-    floor = json.loads(signed_in.get("/bench/floor.json").content)["rows"]
+    floor = json.loads(signed_in.get(floor_url).content)["rows"]
 
     assert [row["reference"] for row in floor] == references_on(page)[:50]
     assert len(floor) == 50
+
+
+def test_the_floor_of_stored_fields_computes_no_money(signed_in, register):
+    row = json.loads(signed_in.get("/bench/floor.json").content)["rows"][0]
+    with_totals = json.loads(signed_in.get("/bench/floor-with-totals.json").content)["rows"][0]
+
+    assert "total_amount" not in row
+    assert set(row) < set(with_totals)
+    assert "total_amount" in with_totals
 
 
 def test_the_stock_view_lists_the_same_contracts_with_the_same_filters(signed_in, register):
@@ -78,3 +91,36 @@ def test_the_report_replaces_its_own_engine_section_and_keeps_the_rest(tmp_path)
     assert twice.count("<!-- bench:SQLite -->") == 1
     assert "What we found: notes." in twice
     assert "| XLSX export | 1.0 s |" in twice
+
+
+def test_sizes_and_databases_are_read_from_the_command_line():
+    options = arguments(["--sizes", "10000,100,100_000", "--databases", "sqlite"])
+
+    assert options.sizes == [100, 10_000, 100_000]
+    assert options.databases == ["sqlite"]
+    assert arguments([]).sizes == [100, 10_000, 100_000]
+    assert arguments([]).databases == ["sqlite", "postgresql"]
+    with pytest.raises(SystemExit):
+        arguments(["--databases", "oracle"])
+
+
+def fake_timing(name, median, queries=5):
+    return PageTiming(name=name, url="/", times_ms=[median] * 3, queries=[queries] * 3)
+
+
+def test_the_targets_bound_growth_per_size_and_the_floor_at_10000():
+    report = Report(engine="SQLite", cores=2, requests=3, sizes=(100, 10_000, 100_000))
+    for size, register_ms in ((100, 40), (10_000, 56), (100_000, 90)):
+        report.add_page(size, REGISTER_PAGE, fake_timing(REGISTER_PAGE, register_ms))
+        report.add_page(size, FLOOR_PAGE, fake_timing(FLOOR_PAGE, 20))
+        report.add_page(size, STOCK_PAGE, fake_timing(STOCK_PAGE, 120))
+
+    text = report.as_markdown()
+
+    assert "- met: latency at 10,000 within 1.5× of 100" in text
+    assert (
+        "- **missed**: latency at 100,000 within 2× of 100 (over: Register, page 1 2.25×)" in text
+    )
+    assert "- met: register page ÷ floor of stored fields at 10,000: 2.8× ≤ 3×" in text
+    assert "- met: register page ≥ 2× faster than the stock view at every size" not in text
+    assert "**missed**: register page ≥ 2× faster than the stock view at every size" in text
