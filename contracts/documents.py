@@ -21,7 +21,7 @@ from django.utils.functional import cached_property
 
 from commissioning.documents import Document, dated_filename
 from commissioning.fy import FinancialYear
-from outcomes.models import Outcome, OutcomeKind
+from outcomes.models import KeyPerformanceIndicator, Outcome, OutcomeKind
 
 from .filters import ContractFilter
 from .models import (
@@ -296,6 +296,7 @@ class ContractSummary(Document):
 
     def context(self):
         contract = printed_contract(self.contract)
+        contract.kpi_rows = KeyPerformanceIndicator.objects.filter(contract=contract).rows()
         return {
             "contract": contract,
             "sub_lines": list(contract.sub_lines.current().select_related("lead_provider")),

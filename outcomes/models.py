@@ -1,5 +1,7 @@
 """What services achieve: measures, results, statistics, targets, aims and evidence."""
 
+import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -216,6 +218,62 @@ class Rating(models.TextChoices):
     OTHER = "other", "Other"
 
 
+@dataclass(frozen=True)
+class RatingRow:
+    period_start: datetime.date
+    period_end: datetime.date
+    rating: str
+    comment: str
+
+    @property
+    def label(self):
+        return Rating(self.rating).label
+
+
+@dataclass
+class KpiRow:
+    """A KPI with its ratings over time, oldest first."""
+
+    pk: int
+    contract_id: int
+    measure: str
+    target: str
+    ratings: list = field(default_factory=list)
+
+
+class KpiQuerySet(models.QuerySet):
+    def rows(self):
+        """The KPIs with their ratings over time, in one query (a left join), as ``KpiRow``s in
+        the contract's order."""
+        values = self.order_by("contract_id", "order", "pk", "ratings__period_end").values(
+            "pk",
+            "contract_id",
+            "measure__name",
+            "target",
+            "ratings__period_start",
+            "ratings__period_end",
+            "ratings__rating",
+            "ratings__comment",
+        )
+        rows = {}
+        for value in values:
+            row = rows.get(value["pk"])
+            if row is None:
+                row = rows[value["pk"]] = KpiRow(
+                    value["pk"], value["contract_id"], value["measure__name"], value["target"]
+                )
+            if value["ratings__rating"]:
+                row.ratings.append(
+                    RatingRow(
+                        value["ratings__period_start"],
+                        value["ratings__period_end"],
+                        value["ratings__rating"],
+                        value["ratings__comment"],
+                    )
+                )
+        return list(rows.values())
+
+
 class KeyPerformanceIndicator(models.Model):
     """An outcome measure a contract is held to as a key performance indicator, with its target."""
 
@@ -229,6 +287,8 @@ class KeyPerformanceIndicator(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+
+    objects = KpiQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "order", "pk"]

@@ -197,18 +197,18 @@ def _amendments(contract):
 
 def _milestones(contract):
     milestones = []
-    for kpi in contract.kpis.all():
-        for rating in kpi.ratings.all():
+    for kpi in contract.kpi_rows:
+        for rating in kpi.ratings:
             milestones.append(
                 _without_blanks(
                     {
                         "id": f"{contract.reference}-kpi-{kpi.pk}-{rating.period_end:%Y%m%d}",
-                        "title": kpi.measure.name,
+                        "title": kpi.measure,
                         "type": "reporting",
                         "description": f"Target: {kpi.target}. {rating.comment}".strip(),
                         "dueDate": rfc3339(rating.period_end),
                         "status": MILESTONE_STATUS.get(rating.rating),
-                        "rating": Rating(rating.rating).label,
+                        "rating": rating.label,
                         "period": {
                             "startDate": rfc3339(rating.period_start),
                             "endDate": rfc3339(rating.period_end),

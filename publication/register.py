@@ -21,7 +21,7 @@ from contracts.models import (
     ContractValue,
     ExtensionOption,
 )
-from outcomes.models import KeyPerformanceIndicator, PerformanceRating
+from outcomes.models import KeyPerformanceIndicator
 
 # The Order: a copy of each contract over £10,000; a list of those of £10,000 or less.
 ORDER_CONTRACT_THRESHOLD = Decimal("10000")
@@ -48,16 +48,6 @@ def with_published_relations(contracts):
             Prefetch("values", queryset=ContractValue.objects.order_by("start_date", "pk")),
             Prefetch("options", queryset=ExtensionOption.objects.order_by("start_date", "pk")),
             Prefetch("changes", queryset=ContractChange.objects.order_by("made_on", "pk")),
-            Prefetch(
-                "kpis",
-                queryset=KeyPerformanceIndicator.objects.select_related("measure")
-                .order_by("order", "pk")
-                .prefetch_related(
-                    Prefetch(
-                        "ratings", queryset=PerformanceRating.objects.order_by("period_end", "pk")
-                    )
-                ),
-            ),
         )
         .order_by("category__order", "category__name", "title", "reference")
     )
@@ -85,7 +75,9 @@ def published_register(today=None):
     """The published register today: one query for the records and one per kind of related row."""
     today = today or timezone.localdate()
     register = PublishedRegister(generated_on=today)
-    for contract in with_published_relations(Contract.objects.published(today)):
+    contracts = list(with_published_relations(Contract.objects.published(today)))
+    attach_kpi_rows(contracts)
+    for contract in contracts:
         contract.published_parties = parties(contract)
         if contract.is_grant:
             register.grants.append(contract)
@@ -94,6 +86,17 @@ def published_register(today=None):
         else:
             register.contracts_at_or_under_threshold.append(contract)
     return register
+
+
+def attach_kpi_rows(contracts):
+    """Give each contract ``kpi_rows``: its KPIs with their ratings over time (one query)."""
+    by_contract = {contract.pk: [] for contract in contracts}
+    if by_contract:
+        for row in KeyPerformanceIndicator.objects.filter(contract__in=list(by_contract)).rows():
+            by_contract[row.contract_id].append(row)
+    for contract in contracts:
+        contract.kpi_rows = by_contract[contract.pk]
+    return contracts
 
 
 def parties(contract):

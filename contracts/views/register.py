@@ -13,9 +13,15 @@ from django_tables2.export import ExportMixin, TableExport
 
 from commissioning.fy import FinancialYear
 from contracts.filters import ContractFilter
-from contracts.models import Contract, ContractPartner, ContractValue, ExtensionOption
+from contracts.models import (
+    Contract,
+    ContractChange,
+    ContractPartner,
+    ContractValue,
+    ExtensionOption,
+)
 from contracts.tables import STATUS_TAG_COLOURS, ContractTable, days_left
-from outcomes.models import Outcome, OutcomeKind
+from outcomes.models import KeyPerformanceIndicator, Outcome, OutcomeKind
 
 REGISTER_PAGE_SIZE = 50
 
@@ -140,7 +146,9 @@ class ContractDetailView(DetailView):
                 queryset=ExtensionOption.objects.select_related("funding_stream", "payer"),
             ),
             Prefetch("outcomes", queryset=Outcome.objects.select_related("measure")),
+            Prefetch("changes", queryset=ContractChange.objects.order_by("made_on", "pk")),
         )
+        contract.kpi_rows = KeyPerformanceIndicator.objects.filter(contract=contract).rows()
         return contract
 
     def get_context_data(self, **kwargs):

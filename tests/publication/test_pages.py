@@ -193,3 +193,57 @@ def test_the_page_costs_the_same_queries_for_2_or_20_contracts(
     with django_assert_max_num_queries(11):
         response = client.get("/published/")
     assert response.status_code == 200
+
+
+def test_the_contract_page_shows_kpi_ratings_over_time_changes_and_why_it_ended(
+    client, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user("officer"))
+    contract = ContractFactory(
+        reference="ENDED-1",
+        status=Status.TERMINATED,
+        ending_reason="agreement",
+        ended_on=datetime.date(2024, 9, 30),
+        ending_note="The service moved to the council",
+    )
+    kpi = KpiFactory(contract=contract, measure__name="Feeling safer", target="80% feel safer")
+    RatingFactory(
+        kpi=kpi,
+        period_start=datetime.date(2022, 4, 1),
+        period_end=datetime.date(2023, 3, 31),
+        rating="approaching",
+    )
+    RatingFactory(
+        kpi=kpi,
+        period_start=datetime.date(2023, 4, 1),
+        period_end=datetime.date(2024, 3, 31),
+        rating="good",
+        comment="Above target",
+    )
+    ChangeFactory(contract=contract, description="Kendal outreach added")
+    text = page_text(client.get("/contracts/ENDED-1/"))
+    assert (
+        "How it ended Ended early by agreement on 30 September 2024. "
+        "The service moved to the council"
+    ) in text
+    assert (
+        "Feeling safer Target: 80% feel safer 1 April 2022 to 31 March 2023 Approaching target "
+        "1 April 2023 to 31 March 2024 Good Above target"
+    ) in text
+    assert "Kendal outreach added" in text and "£100,000 to £130,000 (30.0%)" in text
+
+
+def test_the_contract_summary_pdf_carries_the_same(client, django_user_model, pdf_words):
+    client.force_login(django_user_model.objects.create_user("officer"))
+    contract = ContractFactory(
+        reference="ENDED-2", status=Status.TERMINATED, ending_reason="breach"
+    )
+    RatingFactory(kpi=KpiFactory(contract=contract, measure__name="Feeling safer"))
+    ChangeFactory(contract=contract, description="Kendal outreach added")
+    response = client.get("/contracts/ENDED-2/summary.pdf")
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    words = pdf_words(pdf)
+    assert "Performance, changes and ending" in words
+    assert "Terminated for breach" in words
+    assert "Feeling safer" in words and "Good" in words
+    assert "Kendal outreach added" in words
