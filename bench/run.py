@@ -151,6 +151,11 @@ def arguments(argv=None):
         "--pages-only", action="store_true", help="skip PDFs and the workbook (quick look)"
     )
     parser.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="skip the PDFs (minutes of CPU each) but keep the workbook import and export",
+    )
+    parser.add_argument(
         "--label", default="", help="added to the section's name, so a run keeps its own section"
     )
     parser.add_argument(

@@ -338,11 +338,13 @@ def run_all(engine, say, options, checkpoint=lambda report: None):
                 continue
             if index == 0 and size <= options.pdf:
                 # The heavy one-offs, at their own sizes, while the register is still small.
-                seed(options.pdf, say)
-                measure_pdf(report, f"Schedule, {options.pdf:,}", say)
-                checkpoint(report)
+                if not options.no_pdf:
+                    seed(options.pdf, say)
+                    measure_pdf(report, f"Schedule, {options.pdf:,}", say)
+                    checkpoint(report)
                 seed(options.background, say)
-                measure_background_pdf(report, options.background, say)
+                if not options.no_pdf:
+                    measure_background_pdf(report, options.background, say)
                 measure_import(report, options.background, say)
                 checkpoint(report)
             if size == options.export:
@@ -350,7 +352,7 @@ def run_all(engine, say, options, checkpoint=lambda report: None):
                 if path:
                     path.unlink(missing_ok=True)
                 checkpoint(report)
-        if not options.pages_only:
+        if not (options.pages_only or options.no_pdf):
             measure_real_register(report, say)
     connection.close()
     return report
