@@ -10,10 +10,14 @@ from enum import StrEnum
 from contracts.models import (
     AgreementType,
     BodyKind,
+    ChangeGround,
     ContractPartner,
+    EndingReason,
+    NoticeType,
     OptionStatus,
     ProcurementRoute,
     Status,
+    Threshold,
 )
 from outcomes.models import Consent, OutcomeKind, Unit
 from providers.models import ProviderKind
@@ -217,6 +221,16 @@ PROVIDERS = Sheet(
         Column("phone", CellType.PHONE),
         Column("email", CellType.EMAIL),
         Column("address"),
+        Column(
+            "ppon_identifier",
+            help="The supplier's Central Digital Platform identifier, GB-PPON-….",
+        ),
+        Column("is_sme", CellType.YES_NO, help="yes for a small or medium-sized enterprise."),
+        Column(
+            "is_vcse", CellType.YES_NO, help="yes for a voluntary, community or social enterprise."
+        ),
+        Column("is_supported_employment", CellType.YES_NO),
+        Column("is_public_service_mutual", CellType.YES_NO),
         Column("notes", help="Internal notes; never published."),
     ),
 )
@@ -354,6 +368,38 @@ CONTRACTS = Sheet(
         ),
         Column("internal_notes", help="Internal remarks; never published."),
         Column(
+            "is_published",
+            CellType.YES_NO,
+            help="yes to publish it on the transparency page and in the open data.",
+        ),
+        Column("published_from", CellType.DATE, help="Publish from this date (blank: at once)."),
+        Column("purpose", help="Its purpose in one published sentence."),
+        Column("published_copy_url", CellType.URL, help="Link to the published copy."),
+        Column("copy_redacted", CellType.YES_NO),
+        Column("redaction_reason", help="Published reason for the redactions."),
+        Column("tender_url", CellType.URL, help="Link to the invitation to tender, if any."),
+        Column(
+            "under_procurement_act",
+            CellType.YES_NO,
+            help="yes if procured under the Procurement Act 2023.",
+        ),
+        Column("threshold", CellType.CHOICE, choices=Threshold),
+        Column("light_touch", CellType.YES_NO, help="yes if under the light-touch regime."),
+        Column("procurement_identifier", help="e.g. its Find a Tender identifier."),
+        Column("contract_identifier"),
+        Column("irrecoverable_vat", CellType.YES_NO, help="yes if some VAT cannot be recovered."),
+        Column("irrecoverable_vat_amount", CellType.MONEY),
+        Column("grant_conditions", help="For a grant: its published conditions."),
+        Column(
+            "crime_reduction_reason",
+            help="For a grant: why it is expected to reduce crime and disorder.",
+        ),
+        Column("ending_reason", CellType.CHOICE, choices=EndingReason),
+        Column("ended_on", CellType.DATE),
+        Column("ending_note", help="Published explanation of the ending."),
+        Column("breach"),
+        Column("damages_or_settlement"),
+        Column(
             "archived",
             CellType.YES_NO,
             help="yes to archive the contract (kept, but off the register pages).",
@@ -452,6 +498,49 @@ OUTCOMES = Sheet(
     ),
 )
 
+CHANGES = Sheet(
+    "Changes",
+    "Modifications of a contract. For every contract on the Contracts sheet, its changes "
+    "become exactly the rows here.",
+    (
+        _reference(),
+        Column("made_on", CellType.DATE, required=True, help="The day the change takes effect."),
+        Column("description", required=True, help="What changed, as published."),
+        Column("value_before", CellType.MONEY),
+        Column("value_after", CellType.MONEY),
+        Column("end_before", CellType.DATE),
+        Column("end_after", CellType.DATE),
+        Column("ground", CellType.CHOICE, choices=ChangeGround),
+        Column("decision_reference"),
+    ),
+)
+
+NOTICES = Sheet(
+    "Notices",
+    "Notices published about a contract (Find a Tender or elsewhere). For every contract on "
+    "the Contracts sheet, its notices become exactly the rows here.",
+    (
+        _reference(),
+        Column("notice_type", CellType.CHOICE, required=True, choices=NoticeType, example="UK7"),
+        Column("notice_id", help="e.g. 2025/S 000-012345."),
+        Column("url", CellType.URL),
+        Column("published_on", CellType.DATE, required=True),
+    ),
+)
+
+KPIS = Sheet(
+    "KPIs",
+    "A contract's key performance indicators: an outcome measure and its target. For every "
+    "contract on the Contracts sheet, its KPIs become exactly the rows here. Ratings are "
+    "recorded in the admin.",
+    (
+        _reference(),
+        Column("measure", CellType.NAME, required=True, refers_to="Measures"),
+        Column("target", required=True, example="80% feel safer at the end of support"),
+        Column("order", CellType.WHOLE),
+    ),
+)
+
 SHEETS = (
     PROVIDERS,
     COMMISSIONERS,
@@ -464,6 +553,9 @@ SHEETS = (
     VALUES,
     OPTIONS,
     OUTCOMES,
+    KPIS,
+    CHANGES,
+    NOTICES,
 )
 
 # The template's explanations live on this sheet; the reader skips it.

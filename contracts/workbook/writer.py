@@ -18,22 +18,27 @@ from contracts.models import (
     Cohort,
     CommissioningBody,
     Contract,
+    ContractChange,
     ContractPartner,
     ContractValue,
     ExtensionOption,
     FundingStream,
+    Notice,
 )
-from outcomes.models import Measure, Outcome
+from outcomes.models import KeyPerformanceIndicator, Measure, Outcome
 from providers.models import Provider
 
 from .columns import (
     CATEGORIES,
+    CHANGES,
     COHORTS,
     COMMISSIONERS,
     CONTRACTS,
     FUNDING_STREAMS,
+    KPIS,
     MEASURES,
     NOTES_SHEET,
+    NOTICES,
     OPTIONS,
     OUTCOMES,
     PARTNERS,
@@ -68,7 +73,8 @@ def _cell_value(column, record):
     if column.refers_to:
         return value.name if value is not None else None
     if column.type == CellType.YES_NO:
-        return "yes" if value else "no"
+        # None is "not recorded" (a provider's SME status): a blank cell, not "no".
+        return None if value is None else ("yes" if value else "no")
     if value == "":
         return None
     return value
@@ -151,6 +157,12 @@ def export_contracts(contracts=None, include_archived=False):
                 ),
             ),
             Prefetch("outcomes", Outcome.objects.select_related("measure").order_by("order", "pk")),
+            Prefetch(
+                "kpis",
+                KeyPerformanceIndicator.objects.select_related("measure").order_by("order", "pk"),
+            ),
+            Prefetch("changes", ContractChange.objects.order_by("made_on", "pk")),
+            Prefetch("notices", Notice.objects.order_by("published_on", "pk")),
         )
         .order_by("category__order", "category__name", "reference")
     )
@@ -212,7 +224,10 @@ def write_workbook(path, contracts=None, include_archived=False):
             pk__in=Contract.cohorts.through.objects.filter(contract__in=chosen).values("cohort")
         )
         measures = Measure.objects.filter(
-            pk__in=Outcome.objects.filter(contract__in=chosen).values("measure")
+            Q(pk__in=Outcome.objects.filter(contract__in=chosen).values("measure"))
+            | Q(
+                pk__in=KeyPerformanceIndicator.objects.filter(contract__in=chosen).values("measure")
+            )
         )
 
     workbook = Workbook(write_only=True)
@@ -228,7 +243,7 @@ def write_workbook(path, contracts=None, include_archived=False):
     # Five sheets filled side by side, one chunk of contracts at a time.
     sheets = {
         sheet: _add_sheet(workbook, sheet)
-        for sheet in (CONTRACTS, PARTNERS, VALUES, OPTIONS, OUTCOMES)
+        for sheet in (CONTRACTS, PARTNERS, VALUES, OPTIONS, OUTCOMES, KPIS, CHANGES, NOTICES)
     }
     written = 0
     for contract in contracts.iterator(chunk_size=CHUNK):
@@ -239,6 +254,9 @@ def write_workbook(path, contracts=None, include_archived=False):
             (VALUES, contract.values.all()),
             (OPTIONS, contract.options.all()),
             (OUTCOMES, contract.outcomes.all()),
+            (KPIS, contract.kpis.all()),
+            (CHANGES, contract.changes.all()),
+            (NOTICES, contract.notices.all()),
         ):
             for record in rows:
                 sheets[sheet].append(_data_row(sheets[sheet], sheet, record))

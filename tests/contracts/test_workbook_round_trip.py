@@ -16,17 +16,20 @@ from contracts.models import (
     Cohort,
     CommissioningBody,
     Contract,
+    ContractChange,
     ContractPartner,
     ContractValue,
     ExtensionOption,
     FundingStream,
+    Notice,
 )
 from contracts.workbook import import_workbook, write_template, write_workbook
 from contracts.workbook.columns import SHEETS
-from outcomes.models import Measure, Outcome
+from outcomes.models import KeyPerformanceIndicator, Measure, Outcome
 from providers.models import Provider
 from tests.factories import (
     CategoryFactory,
+    ChangeFactory,
     CohortFactory,
     CommissioningBodyFactory,
     ContractFactory,
@@ -34,7 +37,9 @@ from tests.factories import (
     ContractValueFactory,
     ExtensionOptionFactory,
     FundingStreamFactory,
+    KpiFactory,
     MeasureFactory,
+    NoticeFactory,
     OutcomeFactory,
     ProviderFactory,
 )
@@ -47,7 +52,15 @@ FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "cumbria_register.j
 
 
 def empty_the_register():
-    for model in (Outcome, ContractPartner, ContractValue, ExtensionOption):
+    for model in (
+        Outcome,
+        ContractPartner,
+        ContractValue,
+        ExtensionOption,
+        KeyPerformanceIndicator,
+        Notice,
+        ContractChange,
+    ):
         model.objects.all().delete()
     while Contract.objects.exists():
         Contract.objects.filter(sub_lines__isnull=True).delete()
@@ -76,6 +89,9 @@ def build_rich_register():
         email="info@example.org",
         address="1 High Street\nCarlisle",
         notes="Internal: renew DBS checks",
+        ppon_identifier="GB-PPON-ABCD-1234-EFGH",
+        is_sme=False,
+        is_vcse=True,
     )
     partner = ProviderFactory(name="Women Out West", kind="cic")
     main = ContractFactory(
@@ -95,8 +111,40 @@ def build_rich_register():
         internal_notes="Not the contract manager for satisfaction data",
         start_date=datetime.date(2022, 4, 1),
         end_date=datetime.date(2025, 3, 31),
+        is_published=True,
+        published_from=datetime.date(2022, 5, 1),
+        purpose="Support for every victim of crime.",
+        published_copy_url="https://example.gov.uk/copies/vs-core.pdf",
+        copy_redacted=True,
+        redaction_reason="Staff names removed",
+        tender_url="https://example.gov.uk/itt/vs-core.pdf",
+        under_procurement_act=True,
+        threshold="above",
+        light_touch=True,
+        procurement_identifier="ocds-h6vhtk-04f1a2",
+        contract_identifier="VS-2022-01",
+        irrecoverable_vat=True,
+        irrecoverable_vat_amount=Decimal("1200.50"),
+        ending_reason="agreement",
+        ended_on=datetime.date(2025, 3, 31),
+        ending_note="Replaced by the new hub",
+        breach="None",
+        damages_or_settlement="None",
     )
     main.co_commissioners.set([council, nhs])
+    ChangeFactory(
+        contract=main,
+        made_on=datetime.date(2024, 4, 1),
+        description="Extended by a year",
+        value_before=Decimal("259500"),
+        value_after=Decimal("314672"),
+        end_before=datetime.date(2024, 3, 31),
+        end_after=datetime.date(2025, 3, 31),
+        ground="provided_for",
+        decision_reference="PCC-DEC-2024-01",
+    )
+    NoticeFactory(contract=main, notice_type="UK7", notice_id="2025/S 000-000001")
+    KpiFactory(contract=main, measure=MeasureFactory(name="Satisfaction"), target="90%", order=1)
     main.cohorts.set([CohortFactory(name="Victims of crime"), CohortFactory(name="Young people")])
     ContractPartnerFactory(contract=main, provider=partner, role="subcontractor", area="West")
     ContractValueFactory(contract=main, year=2022, amount=Decimal("129500"), funding_stream=grant)

@@ -25,6 +25,7 @@ from ..named_records import NamedRecords
 from ..report import SheetChanges
 from .bulk import create_in_bulk
 from .contracts import ContractsSheet
+from .lifecycle import ChangesSheet, KpisSheet, NoticesSheet
 from .options import OptionsSheet
 from .outcomes import OutcomesSheet
 from .partners import PartnersSheet
@@ -43,7 +44,15 @@ NAMED_SHEETS = (
 CONTRACTS_SHEET = ContractsSheet()
 
 # In this order: the Options sheet checks its rows against the Values sheet's.
-CHILD_SHEETS = (PartnersSheet(), ValuesSheet(), OptionsSheet(), OutcomesSheet())
+CHILD_SHEETS = (
+    PartnersSheet(),
+    ValuesSheet(),
+    OptionsSheet(),
+    OutcomesSheet(),
+    KpisSheet(),
+    ChangesSheet(),
+    NoticesSheet(),
+)
 
 
 class RegisterImport:
