@@ -17,6 +17,9 @@ MAX_SOURCE_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_ENTRIES = 5_000
+# python-docx parses a document's text part whole (a spreadsheet is streamed), so it is
+# held to far less: Cumbria's is 0.2 MB.
+MAX_DOCUMENT_XML_BYTES = 25 * 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -77,6 +80,12 @@ def _office_kind(path, name):
                     "more than any register: it was not read."
                 )
             names = {entry.filename for entry in entries}
+            document = next((e for e in entries if e.filename == "word/document.xml"), None)
+            if document is not None and document.file_size > MAX_DOCUMENT_XML_BYTES:
+                raise SourceFileError(
+                    f"{name}'s text is {document.file_size / 1024 / 1024:,.0f} MB when opened, "
+                    "far more than any register's table: it was not read."
+                )
             content_types = ""
             if "[Content_Types].xml" in names:
                 with archive.open("[Content_Types].xml") as handle:

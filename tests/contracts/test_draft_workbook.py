@@ -274,3 +274,17 @@ def test_a_published_transparency_code_csv_reads_back_as_a_draft(tmp_path):
     assert contract.value_in(2022) + contract.value_in(2023) + contract.value_in(2024) == Decimal(
         "389500"
     )
+
+
+def test_a_word_document_whose_text_is_too_big_to_parse_whole_is_refused(tmp_path, monkeypatch):
+    from contracts.workbook import source_files
+
+    from .word_tables import build_docx, cumbria_rows
+
+    monkeypatch.setattr(source_files, "MAX_DOCUMENT_XML_BYTES", 10_000)
+    source = build_docx(tmp_path / "big.docx", cumbria_rows())
+
+    with pytest.raises(CommandError, match="far more than any register's table: it was not read"):
+        draft(tmp_path, "big.docx", source.read_bytes())
+
+    assert not (tmp_path / "draft.xlsx").exists()
