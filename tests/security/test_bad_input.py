@@ -145,7 +145,8 @@ def test_a_contract_ending_before_it_starts_is_refused_on_the_form_and_by_the_da
     ("typed", "message"),
     [
         ("2024/26", "a year starting in 2024 ends in 2025, so write 2024/25"),
-        ("24/25", "is not a financial year: write it as 2024/25"),
+        ("24/26", "a year starting in 2024 ends in 2025, so write 2024/25"),
+        ("2024/5", "is not a financial year: write it as 2024/25"),
         ("next year", "is not a financial year"),
         ("1850/51", "outside the years the register holds"),
         ("2024/25; DROP TABLE x", "is not a financial year"),
