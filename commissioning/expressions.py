@@ -100,3 +100,34 @@ def amount_in_year(year, amount="amount", start="start_date", end="end_date"):
     # Rounded again because SQLite subtracts in floating point, which can leave
     # a stray digit far below the penny on large amounts.
     return Round(ExpressionWrapper(through - before, output_field=MONEY), 2, output_field=MONEY)
+
+
+class DecisionDate(Func):
+    """The day before the date ``months`` months before ``start`` — SQL twin of
+    ``contracts.models.dates.decision_date_for``.
+
+    A month-end that does not exist in the earlier month is clamped to its last
+    day (31 May less 3 months is 28 or 29 February), as PostgreSQL's interval
+    arithmetic and ``add_months`` both do; SQLite's own month modifier would
+    roll over into March instead, so on SQLite the clamp is spelt out.
+    """
+
+    output_field = DateField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        start, start_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        first = f"date({start}, 'start of month', '-' || ({months}) || ' months')"
+        first_params = [*start_params, *months_params]
+        day = f"CAST(strftime('%%d', {start}) AS INTEGER)"
+        same_day = f"date({first}, '+' || ({day} - 1) || ' days')"
+        last_day = f"date({first}, '+1 month', '-1 day')"
+        sql = f"date(MIN({same_day}, {last_day}), '-1 day')"
+        return sql, [*first_params, *start_params, *first_params]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        start, start_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        sql = f"(CAST(({start}) - make_interval(months => ({months})::integer) AS date) - 1)"
+        return sql, [*start_params, *months_params]

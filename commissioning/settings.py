@@ -285,6 +285,29 @@ OPCC_ORG_ID = os.environ.get("OPCC_ORG_ID", "").strip() or "GB-UNREGISTERED-OPCC
 PUBLIC_REGISTER_URL = (
     os.environ.get("PUBLIC_REGISTER_URL", "").strip() or "http://127.0.0.1:8000/published/"
 )
+# Decisions and alerts (manage.py send_alerts; README "Decisions and alerts").
+# A contract's notice period, in months, when it does not record its own: an
+# option's decision falls due the day before the date this many months ahead of
+# its period's start.
+DEFAULT_NOTICE_MONTHS = env_int("DEFAULT_NOTICE_MONTHS", 3)
+
+
+def env_lead_times(name, default):
+    """Whole months before a decision date at which to alert, largest first, each at least 1."""
+    try:
+        months = sorted({int(item) for item in env_list(name, default)}, reverse=True)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers of months separated by commas, e.g. 12,6,3,1."
+        ) from None
+    if not months or min(months) < 1 or max(months) > 60:
+        raise ImproperlyConfigured(f"{name} must list months from 1 to 60, e.g. 12,6,3,1.")
+    return months
+
+
+ALERT_LEAD_TIMES = env_lead_times("ALERT_LEAD_TIMES", ["12", "6", "3", "1"])
+# The site's address, for links in alert emails (no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

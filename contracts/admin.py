@@ -194,7 +194,7 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
         "partners__provider__name",
     ]
     list_select_related = ["category", "lead_provider"]
-    autocomplete_fields = ["lead_provider", "lead_commissioner", "parent", "category"]
+    autocomplete_fields = ["lead_provider", "lead_commissioner", "parent", "category", "owner"]
     filter_horizontal = ["cohorts", "co_commissioners"]
     readonly_fields = ["created_at", "updated_at", "archived_at"]
     inlines = [
@@ -221,7 +221,9 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
                     "value_note",
                     "parent",
                     "decision_reference",
+                    "owner",
                     "contract_manager",
+                    "notice_months",
                 ]
             },
         ),

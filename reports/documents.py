@@ -65,10 +65,10 @@ class ExpiryReport(Document):
             ExtensionOption.objects.decisions_due_within(months, today=today)
             .filter(contract__archived_at__isnull=True)
             .select_related("contract", "contract__lead_provider")
-            .order_by("decision_due", "start_date")
+            .order_by("decision_date", "start_date")
         )
         for option in decisions:
-            option.is_overdue = option.decision_due is not None and option.decision_due < today
+            option.is_overdue_today = option.is_overdue(today)
         return {
             "months": months,
             "this_year": this_year,

@@ -1,4 +1,7 @@
 import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 
 
@@ -31,3 +34,36 @@ def pdfs_stored_per_test(settings, tmp_path):
         "pdfs": {**settings.STORAGES["pdfs"], "OPTIONS": {"location": folder}},
     }
     return folder
+
+
+@pytest.fixture(scope="session")
+def rows_migrations_made(django_db_setup, django_db_blocker):
+    """The database as migrations left it (the roles' groups, content types, permissions)."""
+    with django_db_blocker.unblock():
+        rows = connection.creation.serialize_db_to_string()
+        connection.close()  # PostgreSQL refuses to drop a test database still in use
+    return rows
+
+
+@pytest.fixture(scope="module")
+def rows_migrations_made_put_back(rows_migrations_made, django_db_blocker):
+    """After a module of transactional tests (browser tests, concurrent runs), put back the
+    rows migrations made.
+
+    Each transactional test ends by emptying the database. Django and
+    pytest-django run such tests after all others, but pytest-xdist's
+    ``--dist loadfile`` sends the biggest files first, so other tests can
+    follow these on the same worker and must find the database as migrated.
+    """
+    yield
+    with django_db_blocker.unblock():
+        # The last flush re-created content types and permissions under new ids:
+        # empty the tables again, without that, and load the originals.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(rows_migrations_made)
+        # Rows came back with their ids: move PostgreSQL's sequences past them,
+        # or the next row a later test creates collides with one of them.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
+        connection.close()

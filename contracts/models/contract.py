@@ -1,11 +1,23 @@
 """Contracts and the providers on them; status and money derived from dates, values and options."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +38,8 @@ from .choices import (
     Status,
     Threshold,
 )
-from .dates import _sensible_date, add_months
+from .dates import _sensible_date, add_months, default_notice_months
+from .decisions import OpenDecision, RenewalDecision, end_decision_date
 from .money import MONEY_VALIDATORS, ContractValue, ExtensionOption
 
 # Statuses a published record may have: awarded, running or over. Planned services
@@ -229,6 +242,49 @@ class ContractQuerySet(models.QuerySet):
         """Contracts, memoranda and service level agreements: everything but grants."""
         return self.exclude(agreement_type=AgreementType.GRANT)
 
+    def end_decisions_open(self, day=None, owner=None):
+        """Running contracts whose end is still to decide on ``day``: no available option
+        continues them and no outcome is recorded for their current end date. Annotated
+        with ``end_decision_date`` (the due date recorded, or by default that of a period
+        starting the day after the end) and carrying ``end_decision_records``; ``owner``
+        keeps those a user owns (named on the decision, or else the contract manager)."""
+        day = day or timezone.localdate()
+        this_end = RenewalDecision.objects.filter(
+            contract=OuterRef("pk"), option__isnull=True, end_date=OuterRef("end_date")
+        )
+        continued = ExtensionOption.objects.available().filter(
+            contract=OuterRef("pk"), start_date__gt=OuterRef("end_date")
+        )
+        contracts = (
+            self.live(day)
+            .filter(end_date__isnull=False)
+            .exclude(Exists(continued))
+            .exclude(Exists(this_end.exclude(outcome="")))
+            .annotate(
+                end_decision_date=Coalesce(
+                    Subquery(this_end.values("due_date")[:1], output_field=models.DateField()),
+                    expressions.DecisionDate(
+                        F("end_date") + datetime.timedelta(days=1), F("notice_months")
+                    ),
+                    output_field=models.DateField(),
+                )
+            )
+        )
+        if owner is not None:
+            contracts = contracts.filter(
+                Exists(this_end.filter(owner=owner))
+                | (Q(owner=owner) & ~Exists(this_end.filter(owner__isnull=False)))
+            )
+        return contracts.select_related("owner", "lead_provider").prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=RenewalDecision.objects.filter(option__isnull=True).select_related(
+                    "owner"
+                ),
+                to_attr="end_decision_records",
+            )
+        )
+
     def for_provider(self, provider):
         """Contracts a provider holds, as lead or as partner."""
         return self.filter(Q(lead_provider=provider) | Q(partners__provider=provider)).distinct()
@@ -290,7 +346,29 @@ class Contract(Archivable, models.Model):
     decision_reference = models.CharField(
         max_length=100, blank=True, help_text="The PCC decision that authorised it."
     )
-    contract_manager = models.CharField(max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_contracts",
+        verbose_name="contract manager",
+        help_text="The register user who manages the contract and owns its renewal decisions. "
+        "With nobody named, the administrators are alerted.",
+    )
+    contract_manager = models.CharField(
+        "contract manager (as first recorded)",
+        max_length=200,
+        blank=True,
+        help_text="The manager's name as typed before managers were register users; kept for "
+        "history.",
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        "notice period (months)",
+        default=default_notice_months,
+        validators=[MaxValueValidator(60)],
+        help_text="Months before an extension period starts by which its decision must be made.",
+    )
 
     # Publication (the Specified Information Order 2011, the Transparency Code,
     # the Procurement Act 2023). Every field here is published unless it says otherwise.
@@ -610,6 +688,45 @@ class Contract(Archivable, models.Model):
     def total_value_with_options(self):
         """Total value if every option still available were exercised."""
         return self.total_value + self.options_value
+
+    # Decisions ---------------------------------------------------------
+    # Read ``self.options.all()`` and ``self.decisions.all()``: prefetch both.
+
+    def open_decisions(self, day=None):
+        """The decisions still to make on ``day``, soonest first: each available option, and
+        the contract's end when it is running and no available option continues it (the
+        rule ``OpenDecision.all_on`` applies to many contracts in SQL)."""
+        day = day or timezone.localdate()
+        records = list(self.decisions.all())
+        by_option = {record.option_id: record for record in records if record.option_id}
+        options = [option for option in self.options.all() if option.is_available]
+        decisions = [
+            OpenDecision(
+                contract=self,
+                option=option,
+                record=by_option.get(option.pk),
+                due=option.decision_date,
+                day=day,
+            )
+            for option in options
+        ]
+        continued = any(option.start_date > self.end_date for option in options if self.end_date)
+        running = self.status in RUNNING_STATUSES and self.end_date and self.end_date >= day
+        if running and not continued:
+            record = next(
+                (r for r in records if r.option_id is None and r.end_date == self.end_date), None
+            )
+            if record is None or not record.is_decided:
+                due = (record and record.due_date) or end_decision_date(
+                    self.end_date, self.notice_months
+                )
+                decisions.append(OpenDecision(contract=self, record=record, due=due, day=day))
+        return sorted(decisions, key=lambda decision: decision.due)
+
+    def decisions_made(self):
+        """Outcomes recorded on this contract's end and options, latest first."""
+        made = [record for record in self.decisions.all() if record.is_decided]
+        return sorted(made, key=lambda record: (record.decided_on, record.pk), reverse=True)
 
     @property
     def max_end_date(self):

@@ -1,7 +1,8 @@
-"""The dates the register accepts, and month arithmetic for "ending within N months"."""
+"""The dates the register accepts, month arithmetic for "ending within N months", decision dates."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from commissioning.fy import EARLIEST_YEAR, LATEST_YEAR
@@ -29,3 +30,17 @@ def add_months(day, months):
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def default_notice_months():
+    """A new contract's notice period: the office's setting (DEFAULT_NOTICE_MONTHS, 3 months)."""
+    return settings.DEFAULT_NOTICE_MONTHS
+
+
+def decision_date_for(start, notice_months):
+    """The last day to decide on a period starting ``start``: the day before the date
+    ``notice_months`` months earlier (1 April 2025 with 3 months' notice → 31 December 2024).
+
+    The SQL twin is ``commissioning.expressions.DecisionDate``; a test holds them equal.
+    """
+    return add_months(start, -notice_months) - datetime.timedelta(days=1)

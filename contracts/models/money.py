@@ -22,7 +22,7 @@ from commissioning.fy import FinancialYear, amount_in_year, to_pennies
 
 from .bodies import CommissioningBody, FundingStream
 from .choices import COMMITTED_STATUSES, RUNNING_STATUSES, OptionStatus, Status
-from .dates import _sensible_date, add_months
+from .dates import _sensible_date, add_months, decision_date_for
 
 MAX_AMOUNT = Decimal("999999999999.99")
 MONEY_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("1000000000"))]
@@ -189,10 +189,39 @@ class OptionQuerySet(DatedAmountQuerySet):
     def available(self):
         return self.filter(status=OptionStatus.AVAILABLE)
 
+    def with_decision_date(self):
+        """Annotate ``decision_date``: the one recorded, or by default the day before the
+        option's period starts less the contract's notice period."""
+        return self.annotate(
+            decision_date=Coalesce(
+                F("decision_due"),
+                expressions.DecisionDate(F("start_date"), F("contract__notice_months")),
+                output_field=models.DateField(),
+            )
+        )
+
+    def overdue(self, day=None):
+        """Available options undecided past their decision date on ``day``.
+
+        An option whose period has begun with no decision is *lapsed unless decided*
+        and counts as overdue too, until someone records the outcome.
+        """
+        day = day or timezone.localdate()
+        return (
+            self.available()
+            .with_decision_date()
+            .filter(Q(decision_date__lt=day) | Q(start_date__lte=day))
+        )
+
     def decisions_due_within(self, months, today=None):
-        """Available options whose decision deadline falls within ``months`` months (or is overdue)."""
+        """Available options whose decision date falls within ``months`` months of ``today``,
+        or has passed (the overdue ones)."""
         today = today or timezone.localdate()
-        return self.available().filter(decision_due__lte=add_months(today, months))
+        return (
+            self.available()
+            .with_decision_date()
+            .filter(Q(decision_date__lte=add_months(today, months)) | Q(start_date__lte=today))
+        )
 
 
 class ExtensionOption(DatedAmount):
@@ -228,6 +257,36 @@ class ExtensionOption(DatedAmount):
     @property
     def is_available(self):
         return self.status == OptionStatus.AVAILABLE
+
+    @property
+    def decision_date(self):
+        """The decision date recorded, or the default from the contract's notice period
+        (``OptionQuerySet.with_decision_date`` is the SQL twin)."""
+        if "_annotated_decision_date" in self.__dict__:
+            return self._annotated_decision_date
+        if self.decision_due:
+            return self.decision_due
+        if self.start_date is None:
+            return None
+        return decision_date_for(self.start_date, self.contract.notice_months)
+
+    @decision_date.setter
+    def decision_date(self, value):
+        self._annotated_decision_date = value
+
+    @property
+    def decision_date_is_default(self):
+        return self.decision_due is None
+
+    def lapses_unless_decided(self, day):
+        """Still available on ``day`` though its period has begun."""
+        return self.is_available and self.start_date is not None and self.start_date <= day
+
+    def is_overdue(self, day):
+        """``OptionQuerySet.overdue`` for one option."""
+        if not self.is_available or self.decision_date is None:
+            return False
+        return self.decision_date < day or self.lapses_unless_decided(day)
 
     def amount_in(self, year):
         if self.amount is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import BooleanField, Case, Count, F, IntegerField, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.utils import timezone
@@ -155,7 +155,7 @@ def _ending_soon(today):
 def _decisions_due(today):
     """Available options to decide within 12 months: (overdue, upcoming), the most urgent of each."""
     overdue = Case(
-        When(decision_due__lt=today, then=Value(True)),
+        When(Q(decision_date__lt=today) | Q(start_date__lte=today), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
@@ -164,7 +164,7 @@ def _decisions_due(today):
         .filter(contract__archived_at__isnull=True)
         .select_related("contract", "contract__lead_provider"),
         overdue,
-        [F("decision_due").asc(), F("contract__reference").asc()],
+        [F("decision_date").asc(), F("contract__reference").asc()],
     )
     return (
         [option for option in options if option.group],

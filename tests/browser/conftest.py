@@ -16,11 +16,7 @@ import urllib.request
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
 from django.test import Client
 from pytest_django.live_server_helper import LiveServer
 
@@ -59,36 +55,10 @@ class _WhiteNoiseServesStatic:
         return application
 
 
-@pytest.fixture(scope="session")
-def rows_migrations_made(django_db_setup, django_db_blocker):
-    """The database as migrations left it (the roles' groups, content types, permissions)."""
-    with django_db_blocker.unblock():
-        rows = connection.creation.serialize_db_to_string()
-        connection.close()  # PostgreSQL refuses to drop a test database still in use
-    return rows
-
-
 @pytest.fixture(scope="module", autouse=True)
-def rows_migrations_made_put_back(rows_migrations_made, django_db_blocker):
-    """After a module of browser tests, put back the rows migrations made.
-
-    Each transactional test ends by emptying the database. Django and
-    pytest-django run such tests after all others, but pytest-xdist's
-    ``--dist loadfile`` sends the biggest files first, so other tests can
-    follow these on the same worker and must find the database as migrated.
-    """
+def browser_modules_put_back_rows_migrations_made(rows_migrations_made_put_back):
+    """Browser tests are transactional: see ``rows_migrations_made_put_back``."""
     yield
-    with django_db_blocker.unblock():
-        # The last flush re-created content types and permissions under new ids:
-        # empty the tables again, without that, and load the originals.
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(rows_migrations_made)
-        # Rows came back with their ids: move PostgreSQL's sequences past them,
-        # or the next row a later test creates collides with one of them.
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-                cursor.execute(sql)
-        connection.close()
 
 
 @pytest.fixture(autouse=True)

@@ -313,6 +313,7 @@ def contract_form(**fields):
         "value_note": "",
         "decision_reference": "",
         "contract_manager": "",
+        "notice_months": "3",
         "lead_provider": ProviderFactory().pk,
         "lead_provider_area": "",
         "lead_commissioner": CommissioningBodyFactory().pk,
