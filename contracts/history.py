@@ -18,7 +18,7 @@ from itertools import groupby
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import F, Value
-from django.db.models.functions import Concat, JSONObject
+from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -250,6 +250,9 @@ def _name_of(model, path):
     """An expression for ``str()`` of the record at ``path``: its name, or a contract's reference and title."""
     if model is Contract:
         return Concat(F(f"{path}__reference"), Value(" "), F(f"{path}__title"))
+    if model is get_user_model():  # a contract manager: their name, else their username
+        full_name = Concat(F(f"{path}__first_name"), Value(" "), F(f"{path}__last_name"))
+        return Coalesce(NullIf(full_name, Value(" ")), F(f"{path}__{model.USERNAME_FIELD}"))
     model._meta.get_field("name")  # every other record the history points at is named
     return F(f"{path}__name")
 
