@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from commissioning.roles import ADMINISTRATOR
-from contracts.models import OpenDecision, SentAlert, add_months
+from contracts.models import AlertPreference, OpenDecision, SentAlert, add_months
 
 OVERDUE = 0  # the "lead time" of the alert on the day a decision becomes overdue
 
@@ -113,11 +113,13 @@ def administrators():
     )
 
 
+def receives_alerts(user):
+    """Whether a user has left decision alerts on (the default)."""
+    return not AlertPreference.objects.filter(user=user, receives_alerts=False).exists()
+
+
 def wants_alerts(user):
-    preference = getattr(user, "alert_preference", None)
-    return (
-        user.is_active and bool(user.email) and (preference is None or preference.receives_alerts)
-    )
+    return user.is_active and bool(user.email) and receives_alerts(user)
 
 
 def digests_for(alerts):

@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns: list = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("alerts/", dashboard.alert_preference, name="alert-preference"),
     path("reports/expiring.pdf", expiring.expiring_pdf, name="expiring-pdf"),
     path("reports/publication/", publication.publication_report, name="publication"),
     path("reports/publication.pdf", publication.publication_report_pdf, name="publication-pdf"),

@@ -8,7 +8,7 @@ them, by properties for one contract and by QuerySet annotations for many.
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Sum, Value
@@ -185,6 +185,11 @@ class ContractValue(DatedAmount):
         return f"{self.period_label}: £{self.amount:,}"
 
 
+def _overdue_on(day):
+    # The overdue rule on rows annotated with decision_date; OptionQuerySet.overdue is its home.
+    return Q(decision_date__lt=day) | Q(start_date__lte=day)
+
+
 class OptionQuerySet(DatedAmountQuerySet):
     def available(self):
         return self.filter(status=OptionStatus.AVAILABLE)
@@ -207,10 +212,19 @@ class OptionQuerySet(DatedAmountQuerySet):
         and counts as overdue too, until someone records the outcome.
         """
         day = day or timezone.localdate()
-        return (
-            self.available()
-            .with_decision_date()
-            .filter(Q(decision_date__lt=day) | Q(start_date__lte=day))
+        return self.available().with_decision_date().filter(_overdue_on(day))
+
+    def with_overdue(self, day=None):
+        """Annotate ``is_overdue_on_day``: what ``overdue(day)`` selects, as a column (for
+        lists that show overdue and upcoming decisions side by side)."""
+        day = day or timezone.localdate()
+        rows = self if "decision_date" in self.query.annotations else self.with_decision_date()
+        return rows.annotate(
+            is_overdue_on_day=models.Case(
+                models.When(Q(status=OptionStatus.AVAILABLE) & _overdue_on(day), then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            )
         )
 
     def decisions_due_within(self, months, today=None):
@@ -220,7 +234,7 @@ class OptionQuerySet(DatedAmountQuerySet):
         return (
             self.available()
             .with_decision_date()
-            .filter(Q(decision_date__lte=add_months(today, months)) | Q(start_date__lte=today))
+            .filter(Q(decision_date__lte=add_months(today, months)) | _overdue_on(today))
         )
 
 
@@ -273,6 +287,18 @@ class ExtensionOption(DatedAmount):
     @decision_date.setter
     def decision_date(self, value):
         self._annotated_decision_date = value
+
+    @property
+    def decision_owner(self):
+        """Who must decide: the owner named on its decision record, else the contract manager
+        (None: nobody, and the administrators are told)."""
+        try:
+            record = self.decision
+        except ObjectDoesNotExist:
+            record = None
+        if record is not None and record.owner_id:
+            return record.owner
+        return self.contract.owner
 
     @property
     def decision_date_is_default(self):

@@ -7,17 +7,29 @@ the register); Python only arranges the aggregated rows for the page.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Value, When, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
 
 from commissioning.dataversion import register_version
 from commissioning.fy import FinancialYear
-from contracts.models import Contract, ContractValue, ExtensionOption, add_months
+from contracts.alerts import receives_alerts
+from contracts.models import (
+    AlertPreference,
+    Contract,
+    ContractValue,
+    ExtensionOption,
+    OpenDecision,
+    add_months,
+)
 from providers.models import Provider
+from reports.as_of import as_of, as_of_query
 from reports.charts import Bar, bar_chart
 
 YEARS_SHOWN = 5
@@ -135,6 +147,8 @@ def _ending_soon(today):
         band,
         [F("end_date").asc(), F("reference").asc()],
     )
+    for contract in contracts:
+        contract.days_left_on_day = (contract.end_date - today).days
     sizes = {contract.group: contract.group_size for contract in contracts}
     bands, earlier = [], 0
     for months in ENDING_BANDS:
@@ -154,16 +168,14 @@ def _ending_soon(today):
 
 def _decisions_due(today):
     """Available options to decide within 12 months: (overdue, upcoming), the most urgent of each."""
-    overdue = Case(
-        When(Q(decision_date__lt=today) | Q(start_date__lte=today), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
     options = _first_rows_of_each(
         ExtensionOption.objects.decisions_due_within(12, today=today)
+        .with_overdue(today)
         .filter(contract__archived_at__isnull=True)
-        .select_related("contract", "contract__lead_provider"),
-        overdue,
+        .select_related(
+            "contract", "contract__lead_provider", "contract__owner", "decision__owner"
+        ),
+        F("is_overdue_on_day"),
         [F("decision_date").asc(), F("contract__reference").asc()],
     )
     return (
@@ -173,10 +185,12 @@ def _decisions_due(today):
 
 
 def dashboard(request):
+    # ?as_of=2024-01-01 shows the register as it stood that day: what ends soon,
+    # which decisions are due or overdue, and spend from that day's financial year.
     # ?from=2023 shows spend from 2023/24 onwards: an office looking back at a
-    # register whose contracts have ended still sees its money. What ends soon
-    # and which decisions are due always count from today.
-    this_year = FinancialYear.current()
+    # register whose contracts have ended still sees its money.
+    day, as_of_form = as_of(request)
+    this_year = FinancialYear.containing(day)
     first_year, year_error = this_year, ""
     if request.GET.get("from"):
         try:
@@ -190,8 +204,8 @@ def dashboard(request):
     # database bumps with every change): an unchanged register is served from
     # the cache instead of being aggregated again.
     figures = cache.get_or_set(
-        f"dashboard:{first_year.start_year}:{register_version()}",
-        lambda: dashboard_figures(first_year),
+        f"dashboard:{first_year.start_year}:{day}:{register_version()}",
+        lambda: dashboard_figures(first_year, day),
         DASHBOARD_CACHE_SECONDS,
     )
     year_choices = [this_year + offset for offset in range(-5, 2)]
@@ -204,17 +218,25 @@ def dashboard(request):
             "year_choices": year_choices,
             "year_error": year_error,
             "year_typed": request.GET.get("from", ""),
+            "as_of_form": as_of_form,
+            "today_real": timezone.localdate(),
+            "day": day,
+            "as_of_query": as_of_query(day),
+            "keep": [("from", request.GET["from"])] if request.GET.get("from") else [],
+            "your_decisions": OpenDecision.all_on(day, within_months=12, owner=request.user),
+            "receives_alerts": receives_alerts(request.user),
         },
     )
 
 
-def dashboard_figures(first_year=None):
+def dashboard_figures(first_year=None, today=None):
     """Everything the dashboard shows, aggregated in the database.
 
-    Spend is shown for ``first_year`` and the years after it (this financial
-    year by default); what ends soon and the decisions due count from today.
+    Spend is shown for ``first_year`` and the years after it (the financial year
+    of ``today`` by default); what ends soon and the decisions due count from
+    ``today`` (the real today unless the page asked for another day).
     """
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     first_year = first_year or FinancialYear.containing(today)
     years = [first_year + offset for offset in range(YEARS_SHOWN)]
 
@@ -259,3 +281,17 @@ def dashboard_figures(first_year=None):
         "providers": Provider.objects.current().count(),
     }
     return context
+
+
+@require_POST
+def alert_preference(request):
+    """Switch the signed-in user's decision alerts on or off."""
+    receives = request.POST.get("receives_alerts") == "on"
+    AlertPreference.objects.update_or_create(
+        user=request.user, defaults={"receives_alerts": receives}
+    )
+    messages.success(
+        request,
+        "Your decision alerts are on." if receives else "Your decision alerts are off.",
+    )
+    return redirect(f"{reverse('reports:dashboard')}#your-decisions")
