@@ -207,9 +207,17 @@ def test_it_lists_overdue_and_upcoming_option_decisions(staff_client):
     overdue = table_rows(content, "decisions-overdue")
     upcoming = table_rows(content, "decisions-upcoming")
     assert len(overdue) == 2
-    assert overdue[1][3:] == [str(THIS_YEAR + 3), "£10,000"]
+    assert overdue[1][3:] == [
+        str(THIS_YEAR + 3),
+        "£10,000",
+        "Nobody named: administrators are told",
+    ]
     assert len(upcoming) == 2
-    assert upcoming[1][3:] == [str(THIS_YEAR + 4), "Not stated"]
+    assert upcoming[1][3:] == [
+        str(THIS_YEAR + 4),
+        "Not stated",
+        "Nobody named: administrators are told",
+    ]
 
 
 def test_it_counts_live_contracts_and_current_providers(staff_client):

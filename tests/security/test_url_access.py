@@ -106,6 +106,10 @@ def test_every_page_asks_an_anonymous_visitor_to_sign_in(routes):
             assert response["Location"].startswith(LOGIN_PAGES), route.name
 
 
+# Forms that only take a POST (a GET is answered 405): switching one's own alerts.
+POST_ONLY = {"reports:alert-preference"}
+
+
 def test_a_viewer_reads_every_page_and_pdf_but_no_admin_page(routes, viewer):
     client = Client()
     client.force_login(viewer)
@@ -116,6 +120,8 @@ def test_a_viewer_reads_every_page_and_pdf_but_no_admin_page(routes, viewer):
             assert response.status_code in (302, 403, 405), route.name
             if response.status_code == 302 and route.name != "admin:logout":
                 assert response["Location"].startswith("/admin/login/"), route.name
+        elif route.name in POST_ONLY:
+            assert response.status_code == 405, route.name
         elif route.name.startswith(("reports:", "contracts:", "providers:", "outcomes:")):
             assert response.status_code in (200, 302, 404), f"{route.name}: {response.status_code}"
     assert client.get("/contracts/SAMPLE/").status_code == 200
