@@ -11,7 +11,7 @@ import contracts.models.dates
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0006_register_index"),
+        ("contracts", "0007_register_index_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
