@@ -8,6 +8,7 @@ from commissioning.documents import Document, dated_filename
 from commissioning.fy import FinancialYear
 from contracts.filters import MAX_MONTHS_AHEAD
 from contracts.models import Contract, ExtensionOption
+from reports.quality import run_checks, total_findings
 
 EXPIRY_TITLE = "Contracts ending and decisions due"
 DEFAULT_MONTHS_AHEAD = 12
@@ -108,3 +109,26 @@ class PublicationReport(Document):
             "duty_count": len(duties),
             "overdue_count": sum(duty.is_overdue(self.today) for duty in duties),
         }
+
+
+class DataQualityReport(Document):
+    """The data-quality checks, each with its count and the records it found."""
+
+    kind = "quality"
+    template_name = "pdf/data_quality.html"
+    title = "Data quality"
+
+    def __init__(self, day=None):
+        self.day = day or timezone.localdate()
+
+    @property
+    def parameters(self):
+        return self.day.isoformat()
+
+    @property
+    def filename(self):
+        return dated_filename("data-quality")
+
+    def context(self):
+        checks = run_checks(self.day)
+        return {"checks": checks, "total": total_findings(checks), "day": self.day}

@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from reports.views import dashboard, expiring, publication, schedules
+from reports.views import dashboard, expiring, publication, quality, schedules
 
 app_name = "reports"
 
 urlpatterns: list = [
     path("", dashboard.dashboard, name="dashboard"),
     path("alerts/", dashboard.alert_preference, name="alert-preference"),
+    path("reports/data-quality/", quality.data_quality, name="data-quality"),
+    path("reports/data-quality.pdf", quality.data_quality_pdf, name="data-quality-pdf"),
     path("reports/expiring.pdf", expiring.expiring_pdf, name="expiring-pdf"),
     path("reports/publication/", publication.publication_report, name="publication"),
     path("reports/publication.pdf", publication.publication_report_pdf, name="publication-pdf"),
