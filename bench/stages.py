@@ -13,6 +13,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from io import StringIO
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -268,7 +269,8 @@ def measure_export(report, size, say):
     except (ImportError, AttributeError) as error:
         report.add_extra(f"XLSX export ({size:,})", f"not available: {error}")
         return None
-    path = settings.BASE_DIR / "bench" / f"bench-export-{size}.xlsx"
+    # In this run's own throwaway media folder: two runs at once never share the file.
+    path = Path(settings.MEDIA_ROOT) / f"bench-export-{size}.xlsx"
     exported = in_child(lambda: write_workbook(path))
     report.add_export(size, exported)
     say(f"XLSX export of {size:,}: {_seconds(exported)}, peak +{exported.peak_mb:.0f} MB")
