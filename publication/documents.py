@@ -32,7 +32,7 @@ class PublishedDocuments:
 
     register: object
 
-    def page_html(self, stylesheet, home_href="./"):
+    def page_html(self, stylesheet, home_href="./", favicon=""):
         return render_to_string(
             "publication/published.html",
             {
@@ -40,6 +40,7 @@ class PublishedDocuments:
                 "office_name": settings.OPCC_NAME,
                 "generated_on": self.register.generated_on,
                 "stylesheet": stylesheet,
+                "favicon": favicon,
                 "home_href": home_href,
                 "links": FILES,
             },

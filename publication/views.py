@@ -47,7 +47,11 @@ def documents():
 
 @public
 def published_page(request):
-    html = documents().page_html(stylesheet=static("vendor/app.css"), home_href=request.path)
+    html = documents().page_html(
+        stylesheet=static("vendor/app.css"),
+        home_href=request.path,
+        favicon=static("vendor/govuk/assets/images/favicon.ico"),
+    )
     return HttpResponse(html)
 
 

@@ -68,3 +68,20 @@ def test_the_page_has_no_accessibility_violations(page, page_problems, register,
     response = page.goto(PAGES[name](register))
     assert response.status == 200
     scan(page, page_problems)
+
+
+def test_the_public_transparency_page_has_no_accessibility_violations(
+    anonymous_page, page_problems, register, settings
+):
+    from contracts.models import Contract
+
+    Contract.objects.update(is_published=True)
+    settings.PUBLIC_REGISTER = True
+    anonymous_page.goto("/published/")
+    assert anonymous_page.get_by_role("heading", level=1).inner_text() == "Contracts and grants"
+    scan(anonymous_page, page_problems)
+
+
+def test_the_publication_report_has_no_accessibility_violations(page, page_problems, register):
+    page.goto("/reports/publication/")
+    scan(page, page_problems)
