@@ -7,6 +7,7 @@ show as 31 March 2025 and export as dates; no exported text can be read as a
 spreadsheet formula.
 """
 
+import copy
 import inspect
 
 import django_tables2 as tables
@@ -82,7 +83,11 @@ class RegisterTable(tables.Table):
     render signature worked out once per table instead of once per cell —
     per-cell signature inspection and attribute dictionaries are most of what
     makes a stock django-tables2 page slow. A column's ``<td>`` gets its
-    ``cell_class``.
+    ``cell_class``. Only django-tables2's public API is used (bound columns'
+    ``render``/``value``/``default``/``link``, ``Accessor.resolve``,
+    ``penultimate`` and ``get_field``, ``BoundRow.get_cell``);
+    tests/commissioning/test_tables.py checks the rows equal django-tables2's
+    own, cell by cell, on the pinned version.
 
     Subclasses set ``caption`` (read by screen readers and used to label the
     scrolling container).
@@ -94,18 +99,6 @@ class RegisterTable(tables.Table):
         template_name = "includes/table.html"
         attrs = {"class": "govuk-table app-table"}
         empty_text = "Nothing matches."
-
-    @property
-    def order_by(self):
-        return tables.Table.order_by.fget(self)
-
-    @order_by.setter
-    def order_by(self, value):
-        # ?sort= comes from the address bar: pass on only this table's column names,
-        # so text such as "../x" never reaches django-tables2's accessor parsing.
-        names = value.split(",") if isinstance(value, str) else (value or ())
-        known = [name for name in names if str(name).lstrip("-") in self.base_columns]
-        tables.Table.order_by.fset(self, known)
 
     def rendered_rows(self):
         """The current page's rows, each a ready ``<tr>`` of escaped cells."""
@@ -168,18 +161,15 @@ class _CellRenderer:
             # The stock Column.value only calls the column's render().
             self.render = self.column.render
         self.accessor = Accessor(bound_column.accessor)
-        self.bits = self.accessor.bits
         self.display = self._choice_display(table)
         self.arguments = self._arguments()
 
     def _choice_display(self, table):
         """``get_FOO_display`` for a choice field, as django-tables2 shows it; else None."""
-        model = getattr(table._meta, "model", None)
-        if model is None:
-            return None
-        field = self.accessor.get_field(model)
-        if isinstance(field, models.Field) and field.choices and self.bits:
-            return f"get_{self.bits[-1]}_display"
+        model = getattr(table.Meta, "model", None)
+        field = self.accessor.get_field(model) if model is not None else None
+        if isinstance(field, models.Field) and field.choices:
+            return f"get_{field.name}_display"
         return None
 
     def _arguments(self):
@@ -197,17 +187,11 @@ class _CellRenderer:
         return tuple(names)
 
     def value(self, record):
-        current = record
-        last = len(self.bits) - 1
-        for index, bit in enumerate(self.bits):
-            if index == last and self.display and isinstance(current, models.Model):
-                return getattr(current, self.display)()
-            current = current.get(bit) if isinstance(current, dict) else getattr(current, bit, None)
-            if callable(current) and not getattr(current, "do_not_call_in_templates", False):
-                current = current()
-            if current is None:
-                return None
-        return current
+        if self.display:
+            owner, _name = self.accessor.penultimate(record)
+            if isinstance(owner, models.Model):
+                return getattr(owner, self.display)()
+        return self.accessor.resolve(record, quiet=True)
 
     def rendered(self, row):
         value = self.value(row.record)
@@ -240,6 +224,40 @@ def _as_html(content):
     if not isinstance(content, str):
         content = localize(template_localtime(content))
     return conditional_escape(content)
+
+
+class SortedByColumnsOnly(tables.RequestConfig):
+    """django-tables2's RequestConfig, handed only the ``?sort=`` names that are the table's columns.
+
+    ``?sort=`` comes from the address bar: text such as ``../x`` is dropped here,
+    before django-tables2 parses it as an accessor (which warns about the dots).
+    """
+
+    def configure(self, table):
+        field = table.prefixed_order_by_field
+        asked = self.request.GET.getlist(field)
+        known = [
+            name
+            for value in asked
+            for name in value.split(",")
+            if name.lstrip("-") in table.columns
+        ]
+        if known != asked:
+            request = copy.copy(self.request)
+            request.GET = self.request.GET.copy()
+            request.GET.setlist(field, [",".join(known)] if known else [])
+            self.request = request
+        return super().configure(table)
+
+
+class RegisterTableMixin(tables.SingleTableMixin):
+    """SingleTableMixin for the register's pages: sorting by the table's own columns only."""
+
+    def get_table(self, **kwargs):
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        return SortedByColumnsOnly(
+            self.request, paginate=self.get_table_pagination(table)
+        ).configure(table)
 
 
 def link(url, text):

@@ -1,12 +1,11 @@
 """The register table on /contracts/ and its CSV/XLSX exports."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from commissioning.fy import FinancialYear
-from commissioning.tables import MoneyColumn, RegisterTable, UkDateColumn
+from commissioning.tables import MoneyColumn, RegisterTable, UkDateColumn, link
 from contracts.models import RUNNING_STATUSES, Contract, Status
 
 # A running contract ending within this many days shows "ends in N days".
@@ -77,15 +76,11 @@ class ContractTable(RegisterTable):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
-        # One reverse() for the whole table, not one per row.
-        self.detail_url_prefix = reverse("contracts:detail", args=["-"])[:-2]
         year = FinancialYear.current()
         self.columns["value_in_current_year"].column.verbose_name = f"Value {year}"
 
-    def render_reference(self, value):
-        return format_html(
-            '<a class="govuk-link" href="{}{}/">{}</a>', self.detail_url_prefix, value, value
-        )
+    def render_reference(self, value, record):
+        return link(record.get_absolute_url(), value)
 
     def value_reference(self, value):
         return value

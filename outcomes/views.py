@@ -2,14 +2,14 @@
 
 from django.db.models import F
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
+from commissioning.tables import RegisterTableMixin
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
 from outcomes.tables import OutcomeTable
 
 
-class OutcomeListView(SingleTableMixin, FilterView):
+class OutcomeListView(RegisterTableMixin, FilterView):
     model = Outcome
     filterset_class = OutcomeFilter
     table_class = OutcomeTable

@@ -7,9 +7,9 @@ from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from commissioning.fy import FinancialYear
+from commissioning.tables import RegisterTableMixin
 from contracts.models import Contract, ContractPartner
 from contracts.models.holdings import with_holdings
 from providers.filters import ProviderFilter
@@ -17,7 +17,7 @@ from providers.models import Provider
 from providers.tables import ProviderTable
 
 
-class ProviderListView(SingleTableMixin, FilterView):
+class ProviderListView(RegisterTableMixin, FilterView):
     model = Provider
     filterset_class = ProviderFilter
     table_class = ProviderTable

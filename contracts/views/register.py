@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.generic import DetailView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin, TableExport
 
 from commissioning.fy import FinancialYear
+from commissioning.tables import RegisterTableMixin
 from contracts.filters import ContractFilter
 from contracts.models import (
     Contract,
@@ -44,7 +44,7 @@ def _register_queryset_on(day):
     )
 
 
-class ContractRegisterView(ExportMixin, SingleTableMixin, FilterView):
+class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
     """/contracts/: the register, filtered by the query string, as a page, CSV or XLSX.
 
     An htmx request (filtering or sorting in place) gets only the ``register``

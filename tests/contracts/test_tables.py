@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 
+from commissioning.fy import FinancialYear
 from commissioning.tables import MoneyColumn, RegisterTable, UkDateColumn, neutralise_formula
 from contracts.models import Status
 from contracts.tables import ContractTable
@@ -100,6 +101,19 @@ def register_table(request_path="/contracts/"):
     table = ContractTable(register_queryset())
     tables.RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return table
+
+
+def test_register_rows_match_what_django_tables2_renders_cell_by_cell():
+    contract = ContractFactory(reference="VS-1", title="Victims & <witnesses>", status="live")
+    ContractValueFactory(contract=contract, year=FinancialYear.current().start_year)
+    table = register_table()
+
+    fast = [html for _, html in cells_of(table.rendered_rows()[0])]
+    stock_row = next(iter(table.paginated_rows))
+    stock = [str(conditional_escape(stock_row.get_cell(column.name))) for column in table.columns]
+
+    assert fast == stock
+    assert fast[1] == "Victims &amp; &lt;witnesses&gt;"
 
 
 def test_the_register_table_links_each_reference_to_its_page():
