@@ -12,7 +12,7 @@ development or test databases:
   is a PostgreSQL URL) or ``BENCH_POSTGRES_URL`` (default: the local server,
   ``postgres://postgres@127.0.0.1:5432/postgres``), dropped at the end.
 
-One database grows through the sizes (seed_scale tops it up, in bulk): 100
+One database grows through the sizes (bench/seed.py tops it up, in bulk): 100
 contracts → pages; 200 → PDF; 1,000 → PDF through the background worker, XLSX
 export and workbook import; 10,000 → pages and the XLSX export; 100,000 →
 pages; then the synthetic rows are cleared and the real register loaded for

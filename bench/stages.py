@@ -24,6 +24,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import NoReverseMatch, reverse
 
+from bench import seed as synthetic
 from bench.measure import (
     HeavyRun,
     current_rss_mb,
@@ -99,9 +100,7 @@ LOCAL_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBack
 
 
 def seed(contracts, say):
-    output = StringIO()
-    call_command("seed_scale", contracts=contracts, stdout=output)
-    say(output.getvalue().strip())
+    say(synthetic.top_up(contracts))
 
 
 def logged_in_client():
@@ -286,7 +285,7 @@ def measure_import(report, size, say):
         return
     path = measure_export(report, size, say)
     # Import into an empty register, so every row is really written.
-    call_command("seed_scale", clear=True, stdout=StringIO())
+    synthetic.clear()
     imported = run_here(lambda: import_workbook(path))
     result = imported.result
     if not imported.error and (result.errors or not result.written):
@@ -306,7 +305,7 @@ def _seconds(run: HeavyRun):
 
 def measure_real_register(report, say):
     """Clear the synthetic rows, load the real register, and time its PDF and cached repeat."""
-    call_command("seed_scale", clear=True, stdout=StringIO())
+    synthetic.clear()
     fixture = settings.BASE_DIR / "fixtures" / "cumbria_register.json"
     if not fixture.exists():
         report.add_extra("Real register PDF", "fixtures/cumbria_register.json missing")

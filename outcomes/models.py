@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from commissioning.audited import AuditedQuerySet
 from commissioning.fy import FinancialYear
 
 
@@ -73,7 +74,7 @@ class Consent(models.TextChoices):
     NOT_RECORDED = "not_recorded", "Consent not recorded"
 
 
-class OutcomeQuerySet(models.QuerySet):
+class OutcomeQuerySet(AuditedQuerySet):
     def results(self):
         return self.filter(kind=OutcomeKind.RESULT)
 
@@ -287,6 +288,7 @@ class KeyPerformanceIndicator(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
+    objects = AuditedQuerySet.as_manager()
 
     objects = KpiQuerySet.as_manager()
 
@@ -314,6 +316,7 @@ class PerformanceRating(models.Model):
     comment = models.TextField(blank=True, help_text="Published with the rating.")
 
     history = HistoricalRecords()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["kpi", "period_end", "pk"]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from commissioning.audited import AuditedQuerySet
 from commissioning.models import Archivable
 
 
@@ -24,7 +25,7 @@ class ProviderKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ProviderQuerySet(models.QuerySet):
+class ProviderQuerySet(AuditedQuerySet):
     def current(self):
         """Providers not archived: the ones the register pages list."""
         return self.filter(archived_at__isnull=True)

@@ -20,12 +20,6 @@ FORBIDDEN = {
     "providers": {"contracts"},
 }
 
-# The one module still in the way, named so nothing else can join it: the synthetic
-# benchmark seed, which this issue moves out to bench/ (in a part merged after this
-# test). Delete this line once commissioning/management/commands/seed_scale.py is gone.
-MOVING_OUT = {"commissioning/management/commands/seed_scale.py"}
-
-
 def imported_modules(path, package, root=ROOT):
     """Every module a file imports, relative imports resolved, as dotted names."""
     tree = ast.parse(path.read_text(), filename=str(path))
@@ -51,8 +45,6 @@ def forbidden_imports(package):
     assert paths, f"no modules found under {ROOT / package}"
     found = []
     for path in paths:
-        if str(path.relative_to(ROOT)) in MOVING_OUT:
-            continue
         for module in imported_modules(path, package):
             if module.split(".")[0] in FORBIDDEN[package]:
                 found.append(f"{path.relative_to(ROOT)} imports {module}")

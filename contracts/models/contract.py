@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
+from commissioning.audited import AuditedQuerySet
 from commissioning.fy import FinancialYear
 from commissioning.models import Archivable
 
@@ -47,7 +48,7 @@ from .money import MONEY_VALIDATORS, ContractValue, ExtensionOption
 PUBLISHABLE_STATUSES = (*COMMITTED_STATUSES, Status.TERMINATED)
 
 
-class ContractQuerySet(models.QuerySet):
+class ContractQuerySet(AuditedQuerySet):
     _late_rows = False
 
     def late_rows(self):
@@ -753,6 +754,7 @@ class ContractPartner(models.Model):
     description = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "area", "provider__name"]

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from commissioning.audited import AuditedQuerySet
+
 from .choices import ChangeGround, NoticeType
 from .dates import _sensible_date
 from .money import MONEY_VALIDATORS
@@ -45,6 +47,7 @@ class ContractChange(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "made_on", "pk"]
@@ -120,6 +123,7 @@ class Notice(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "published_on", "pk"]

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
+from commissioning.audited import AuditedQuerySet
 from commissioning.fy import FinancialYear, amount_in_year, to_pennies
 
 from .bodies import CommissioningBody, FundingStream
@@ -28,7 +29,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 MONEY_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("1000000000"))]
 
 
-class DatedAmountQuerySet(models.QuerySet):
+class DatedAmountQuerySet(AuditedQuerySet):
     def committed(self):
         """Amounts on awarded contracts still in the register (not archived, not planned,
         in procurement or terminated): what the dashboard counts as committed spend."""

@@ -123,7 +123,10 @@ class ContractDetailView(DetailView):
             Contract.objects.current()
             .select_related("category", "lead_provider", "lead_commissioner", "parent")
             .with_status()
-            .filter(Q(reference=reference) | Q(parent__reference=reference))
+            # parent__in a subquery, not parent__reference: each side of the OR uses its index.
+            .filter(
+                Q(reference=reference) | Q(parent__in=Contract.objects.filter(reference=reference))
+            )
             .order_by("reference")
         )
         contract = next((row for row in found if row.reference == reference), None)

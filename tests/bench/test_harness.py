@@ -1,12 +1,11 @@
-import io
 import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
+from bench import seed as synthetic
 from bench.measure import PageTiming, count_queries, time_pages
 from bench.report import FLOOR_PAGE, REGISTER_PAGE, STOCK_PAGE, Report, merge_into
 from bench.run import arguments
@@ -24,7 +23,7 @@ def signed_in():
 
 @pytest.fixture
 def register():
-    call_command("seed_scale", contracts=60, stdout=io.StringIO())
+    synthetic.top_up(60)
 
 
 def references_on(html):

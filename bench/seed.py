@@ -1,5 +1,8 @@
 """Fill the configured database with a large synthetic register, for benchmarks.
 
+``python -m bench.seed --contracts N`` tops it up to N contracts, ``--clear``
+removes it; ``make bench`` calls ``top_up()`` and ``clear_synthetic()`` directly.
+
 Everything it makes is marked synthetic so it can never be mistaken for, or
 mixed up with, the real register: contract references start ``SYN-`` and every
 provider, commissioning body, funding stream, category and cohort it creates is
@@ -10,19 +13,33 @@ seconds. ``bulk_create`` sends no signals, so django-simple-history records no
 history for synthetic rows: that is deliberate (history of made-up data is
 noise, and writing it would triple the time).
 
+This module is the one named exception to "never bulk-write an audited model"
+(``commissioning/audited.py``): the audited models' own querysets refuse
+``update()`` and ``bulk_update()``, so the few bulk writes here go through
+``unaudited()``, a plain ``QuerySet`` built on purpose, and the clear deletes
+with plain SQL on the tables it filled.
+
 ``--contracts N`` tops the synthetic register up to N contracts: running it
 with 100 and then 10,000 adds 9,900, which is how ``make bench`` grows one
 database through its sizes. Providers grow with it, about one for every five
 contracts, so most providers hold several contracts.
 """
 
+import argparse
 import datetime
 import itertools
+import os
 import random
+import sys
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
+import django
+
+if __name__ == "__main__":  # python -m bench.seed: Django starts before the models are imported
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings")
+    django.setup()
+
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from commissioning.fy import FinancialYear
@@ -50,6 +67,7 @@ from providers.models import Provider, ProviderKind
 REFERENCE_PREFIX = "SYN-"
 NAME_PREFIX = "Synthetic "
 BATCH_SIZE = 1000
+DELETE_BATCH = 500
 CONTRACTS_PER_PROVIDER = 5
 
 CATEGORIES = [
@@ -396,7 +414,7 @@ class SyntheticRegister:
                 contract.parent_id = previous.pk
                 contract.lead_provider_id = previous.lead_provider_id
                 children.append(contract)
-        Contract.objects.bulk_update(children, ["parent", "lead_provider"])
+        unaudited(Contract).bulk_update(children, ["parent", "lead_provider"])
 
     def partners(self, contract, provider_ids):
         """One contract in five has delivery partners covering areas of the county."""
@@ -413,12 +431,24 @@ class SyntheticRegister:
         ]
 
 
+def unaudited(model):
+    """A plain QuerySet over ``model``: no refusal of bulk writes, and so no history of them.
+
+    For synthetic benchmark rows only (see the module's docstring).
+    """
+    return models.QuerySet(model)
+
+
 @transaction.atomic
 def clear_synthetic():
     """Delete every synthetic row, children before the rows they PROTECT; returns rows deleted.
 
-    Raw deletes (no per-row signals) because simple-history would otherwise load
-    and write a history row for each of hundreds of thousands of deletions.
+    One ``DELETE … WHERE pk IN (subquery)`` per table, in plain SQL: Django's
+    ``QuerySet.delete()`` would load every row to send its signals, and
+    simple-history would write a history row for each of hundreds of thousands
+    of deletions of rows that never had one. The tables and their order are
+    listed here, so a new child table of a contract must be added here too
+    (the clear test would then fail on its foreign key).
     """
     contracts = synthetic_contracts()
     steps = [
@@ -431,47 +461,77 @@ def clear_synthetic():
         ContractYearShare.objects.filter(contract__in=contracts),
         ContractMoney.objects.filter(contract__in=contracts),
     ]
-    deleted = sum(_raw_delete(rows) for rows in steps)
-    contracts.filter(parent__isnull=False).update(parent=None)
-    deleted += _raw_delete(contracts)
+    deleted = sum(_delete_in_sql(rows) for rows in steps)
+    unaudited(Contract).filter(reference__startswith=REFERENCE_PREFIX, parent__isnull=False).update(
+        parent=None
+    )
+    deleted += _delete_in_sql(contracts)
     for model in (Provider, FundingStream, CommissioningBody, Category, Cohort):
-        deleted += _raw_delete(synthetic(model))
+        deleted += _delete_in_sql(synthetic(model))
     return deleted
 
 
-def _raw_delete(queryset: models.QuerySet) -> int:
-    # Django's public delete() collects every row in Python to send signals;
-    # _raw_delete issues one DELETE … WHERE, which is what a bulk clear needs.
-    return queryset._raw_delete(queryset.db)
+def _delete_in_sql(queryset: models.QuerySet) -> int:
+    """``DELETE FROM <table> WHERE <pk> IN (<the queryset's primary keys>)``: rows deleted."""
+    model = queryset.model
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    # Materialised first: MySQL-style engines refuse a subquery on the table being deleted from,
+    # and SQLite limits the number of parameters, so go in batches.
+    keys = list(queryset.values_list("pk", flat=True))
+    deleted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), DELETE_BATCH):
+            batch = keys[start : start + DELETE_BATCH]
+            placeholders = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({placeholders})", batch)
+            deleted += cursor.rowcount
+    return deleted
 
 
-class Command(BaseCommand):
-    help = "Top the synthetic register up to N contracts (--contracts N), or remove it (--clear)."
+def top_up(contracts, seed=2026):
+    """Top the synthetic register up to ``contracts``; returns what was said about it."""
+    if contracts < 1:
+        raise ValueError("--contracts must be at least 1.")
+    started = timezone.now()
+    counts = SyntheticRegister(seed).top_up(contracts)
+    seconds = (timezone.now() - started).total_seconds()
+    if not counts:
+        return f"The synthetic register already holds {contracts:,} or more."
+    made = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    return f"Added {made} in {seconds:.1f} s (synthetic)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--contracts", type=int, help="How many synthetic contracts to hold.")
-        parser.add_argument(
-            "--clear", action="store_true", help="Delete every synthetic row (first, if with N)."
-        )
-        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
 
-    def handle(self, *args, contracts, clear, seed, **options):
-        if contracts is None and not clear:
-            raise CommandError("Say how many contracts (--contracts 10000) or --clear.")
-        if contracts is not None and contracts < 1:
-            raise CommandError("--contracts must be at least 1.")
-        if clear:
-            started = timezone.now()
-            deleted = clear_synthetic()
-            seconds = (timezone.now() - started).total_seconds()
-            self.stdout.write(f"Removed {deleted:,} synthetic rows in {seconds:.1f} s.")
-        if contracts is None:
-            return
-        started = timezone.now()
-        counts = SyntheticRegister(seed).top_up(contracts)
-        seconds = (timezone.now() - started).total_seconds()
-        if not counts:
-            self.stdout.write(f"The synthetic register already holds {contracts:,} or more.")
-            return
-        made = ", ".join(f"{count:,} {name}" for name, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Added {made} in {seconds:.1f} s (synthetic)."))
+def clear():
+    """Remove the synthetic register; returns what was said about it."""
+    started = timezone.now()
+    deleted = clear_synthetic()
+    seconds = (timezone.now() - started).total_seconds()
+    return f"Removed {deleted:,} synthetic rows in {seconds:.1f} s."
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.seed",
+        description="Top the synthetic register up to N contracts (--contracts N), or remove it "
+        "(--clear), in the database DATABASE_URL names.",
+    )
+    parser.add_argument("--contracts", type=int, help="How many synthetic contracts to hold.")
+    parser.add_argument(
+        "--clear", action="store_true", help="Delete every synthetic row (first, if with N)."
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+    options = parser.parse_args(argv)
+    if options.contracts is None and not options.clear:
+        parser.error("say how many contracts (--contracts 10000) or --clear.")
+    if options.contracts is not None and options.contracts < 1:
+        parser.error("--contracts must be at least 1.")
+    if options.clear:
+        print(clear())
+    if options.contracts is not None:
+        print(top_up(options.contracts, options.seed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
