@@ -1,8 +1,13 @@
+"""Fixtures every test folder shares: the roles' users and clients signed in as them."""
+
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
+
+from commissioning.roles import ADMINISTRATOR, EDITOR, VIEWER
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -67,3 +72,65 @@ def rows_migrations_made_put_back(rows_migrations_made, django_db_blocker):
             for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
                 cursor.execute(sql)
         connection.close()
+
+
+# What a page may cost, as pytest-django counts it: at most 10 SQL statements (the
+# session's three included) plus the SAVEPOINT/RELEASE pairs of ATOMIC_REQUESTS and
+# of the session save, which the bench (bench/measure.py) leaves out.
+PAGE_MOST_QUERIES = 10 + 4
+
+PASSWORD = "correct horse battery staple 42"
+
+
+def make_user(username, role, first_name="", last_name=""):
+    """A user in one of the roles (groups) commissioning/roles.py defines."""
+    user = User.objects.create_user(
+        username, password=PASSWORD, first_name=first_name, last_name=last_name
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("vera", VIEWER, "Vera", "Viewer")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("jane", EDITOR, "Jane", "Smith")
+
+
+@pytest.fixture
+def second_editor(db):
+    return make_user("omar", EDITOR, "Omar", "Khan")
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user("ada", ADMINISTRATOR, "Ada", "Admin")
+
+
+@pytest.fixture
+def staff_member(db):
+    """A member of OPCC staff: reads the register, edits nothing (the viewer role)."""
+    return make_user("officer", VIEWER, "Olive", "Officer")
+
+
+@pytest.fixture
+def staff_client(client, staff_member):
+    """A client signed in as an ordinary member of staff (the viewer role)."""
+    client.force_login(staff_member)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -9,14 +9,6 @@ def pdf_cache_dir(pdfs_stored_per_test):
     return pdfs_stored_per_test
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    """A client signed in as an ordinary member of staff."""
-    user = django_user_model.objects.create_user("officer", password="not-a-real-password")
-    client.force_login(user)
-    return client
-
-
 def response_bytes(response):
     """The body; reading a streamed response to its end also closes its file (the test
     client closes it then, without the request_finished handler that would close the

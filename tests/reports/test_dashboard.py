@@ -2,8 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from commissioning.fy import FinancialYear, amount_in_year, format_money
@@ -22,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 THIS_YEAR = FinancialYear.current()
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("officer", password="not-a-real-password")
-    client.force_login(user)
-    return client
 
 
 def running_contract(**kwargs):
@@ -253,20 +244,17 @@ def make_register(size):
         )
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_dashboard_runs_as_many_queries_for_200_contracts_as_for_5(staff_client):
+def test_the_dashboard_runs_as_many_queries_for_200_contracts_as_for_5(
+    staff_client, django_assert_max_num_queries, django_assert_num_queries
+):
     make_register(5)
-    few = count_queries(staff_client, "/")
+    # 20, not the pages' 14: the first view after an edit computes the cached totals.
+    with django_assert_max_num_queries(20) as few:
+        staff_client.get("/")
     make_register(195)
-    many = count_queries(staff_client, "/")
-    assert few == many
-    assert many <= 20  # sign-in, session and savepoints included
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = staff_client.get("/").content.decode()
+    assert "Contracts ending" in page
 
 
 @pytest.mark.django_db

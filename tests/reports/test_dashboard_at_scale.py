@@ -15,13 +15,6 @@ TODAY = timezone.localdate()
 THIS_YEAR = FinancialYear.current()
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("officer", password="not-a-real-password")
-    client.force_login(user)
-    return client
-
-
 def ending_in(days, **kwargs):
     return ContractFactory(
         start_date=THIS_YEAR.start - datetime.timedelta(days=365),

@@ -15,7 +15,7 @@ def fail_to_sign_in(client, url, username, times):
 
 @pytest.mark.parametrize("login_url", ["/accounts/login/", "/admin/login/"])
 def test_five_failed_sign_ins_lock_the_user_out_with_a_clear_message(login_url, editor):
-    from tests.security.conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     client = Client()
     response = fail_to_sign_in(client, login_url, "jane", 4)
@@ -35,7 +35,7 @@ def test_five_failed_sign_ins_lock_the_user_out_with_a_clear_message(login_url, 
 
 
 def test_an_administrator_unlocks_a_user_in_admin(client, editor, administrator):
-    from tests.security.conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     stranger = Client()
     fail_to_sign_in(stranger, "/accounts/login/", "jane", 5)
@@ -62,7 +62,7 @@ def test_an_editor_cannot_unlock_anyone(client, editor):
 def test_another_user_on_the_same_network_is_not_locked_out_by_someone_elses_failures(
     editor, second_editor
 ):
-    from tests.security.conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     client = Client()
     fail_to_sign_in(client, "/accounts/login/", "jane", 5)
@@ -71,7 +71,7 @@ def test_another_user_on_the_same_network_is_not_locked_out_by_someone_elses_fai
 
 
 def test_a_successful_sign_in_resets_the_count(editor):
-    from tests.security.conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     client = Client()
     fail_to_sign_in(client, "/accounts/login/", "jane", 4)
