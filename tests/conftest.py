@@ -61,11 +61,16 @@ def rows_migrations_made_put_back(rows_migrations_made, django_db_blocker):
     follow these on the same worker and must find the database as migrated.
     """
     yield
+    put_back_rows_migrations_made(rows_migrations_made, django_db_blocker)
+
+
+def put_back_rows_migrations_made(rows, django_db_blocker):
+    """Empty the database and load ``rows`` (from ``rows_migrations_made``) into it."""
     with django_db_blocker.unblock():
         # The last flush re-created content types and permissions under new ids:
         # empty the tables again, without that, and load the originals.
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(rows_migrations_made)
+        connection.creation.deserialize_db_from_string(rows)
         # Rows came back with their ids: move PostgreSQL's sequences past them,
         # or the next row a later test creates collides with one of them.
         with connection.cursor() as cursor:

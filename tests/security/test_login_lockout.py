@@ -7,6 +7,18 @@ pytestmark = pytest.mark.django_db
 WRONG = "not the password"
 
 
+NO_PERMISSION = "You do not have permission to do that"
+WRONG_PASSWORD = (
+    "correct username and password"  # "Please enter a correct …" (admin: "the correct …")
+)
+
+
+def signed_in_as(client, username):
+    """The dashboard, as the client now sees it, offers to sign ``username`` out."""
+    page = client.get("/", follow=True).content.decode()
+    return f'Sign out<span class="govuk-visually-hidden"> {username}</span>' in page
+
+
 def fail_to_sign_in(client, url, username, times):
     for _ in range(times):
         response = client.post(url, {"username": username, "password": WRONG})
@@ -20,6 +32,7 @@ def test_five_failed_sign_ins_lock_the_user_out_with_a_clear_message(login_url, 
     client = Client()
     response = fail_to_sign_in(client, login_url, "jane", 4)
     assert response.status_code == 200  # still the login form, with its error
+    assert WRONG_PASSWORD in response.content.decode()
 
     response = fail_to_sign_in(client, login_url, "jane", 1)
     assert response.status_code == 429
@@ -31,7 +44,9 @@ def test_five_failed_sign_ins_lock_the_user_out_with_a_clear_message(login_url, 
     # Even the right password is refused while locked out.
     response = client.post(login_url, {"username": "jane", "password": PASSWORD})
     assert response.status_code == 429
+    assert "Sign-in locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    assert not signed_in_as(client, "jane")
 
 
 def test_an_administrator_unlocks_a_user_in_admin(client, editor, administrator):
@@ -48,15 +63,20 @@ def test_an_administrator_unlocks_a_user_in_admin(client, editor, administrator)
     )
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
+    listing = client.get(response["Location"]).content.decode()
+    assert "Successfully deleted 1 access attempt" in listing
 
     response = stranger.post("/accounts/login/", {"username": "jane", "password": PASSWORD})
     assert response.status_code == 302
     assert stranger.session["_auth_user_id"] == str(editor.pk)
+    assert signed_in_as(stranger, "jane")
 
 
 def test_an_editor_cannot_unlock_anyone(client, editor):
     client.force_login(editor)
-    assert client.get("/admin/axes/accessattempt/").status_code == 403
+    response = client.get("/admin/axes/accessattempt/")
+    assert response.status_code == 403
+    assert NO_PERMISSION in response.content.decode()
 
 
 def test_another_user_on_the_same_network_is_not_locked_out_by_someone_elses_failures(
@@ -68,6 +88,7 @@ def test_another_user_on_the_same_network_is_not_locked_out_by_someone_elses_fai
     fail_to_sign_in(client, "/accounts/login/", "jane", 5)
     response = client.post("/accounts/login/", {"username": "omar", "password": PASSWORD})
     assert response.status_code == 302
+    assert signed_in_as(client, "omar")
 
 
 def test_a_successful_sign_in_resets_the_count(editor):
@@ -78,4 +99,6 @@ def test_a_successful_sign_in_resets_the_count(editor):
     client.post("/accounts/login/", {"username": "jane", "password": PASSWORD})
     client.post("/accounts/logout/")
     response = fail_to_sign_in(client, "/accounts/login/", "jane", 4)
-    assert response.status_code == 200
+    page = response.content.decode()
+    assert WRONG_PASSWORD in page  # the form again, with its error: not locked out
+    assert "Sign-in locked" not in page

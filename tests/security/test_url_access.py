@@ -124,7 +124,9 @@ def test_a_viewer_reads_every_page_and_pdf_but_no_admin_page(routes, viewer):
             assert response.status_code == 405, route.name
         elif route.name.startswith(("reports:", "contracts:", "providers:", "outcomes:")):
             assert response.status_code in (200, 302, 404), f"{route.name}: {response.status_code}"
-    assert client.get("/contracts/SAMPLE/").status_code == 200
+    page = client.get("/contracts/SAMPLE/")
+    assert page.status_code == 200
+    assert page.context["contract"].reference == "SAMPLE"
     summary = client.get("/contracts/SAMPLE/summary.pdf")
     assert summary.status_code == 200
     assert summary["Content-Type"] == "application/pdf"
@@ -148,18 +150,29 @@ def test_an_editor_edits_the_register_in_admin_but_manages_no_users(routes, edit
         if route.action == "delete" and model._meta.model_name in {"contract", "provider"}:
             assert response.status_code == 403, f"{route.name}: archive, never delete"
     contract = samples["contract"]
-    assert client.get(f"/admin/contracts/contract/{contract.pk}/change/").status_code == 200
-    assert client.get("/admin/auth/user/").status_code == 403
-    assert client.get("/admin/auth/group/").status_code == 403
+    change = client.get(f"/admin/contracts/contract/{contract.pk}/change/").content.decode()
+    assert "Change contract" in change
+    assert f'value="{contract.title}"' in change
+    for url in ("/admin/auth/user/", "/admin/auth/group/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "You do not have permission to do that" in response.content.decode()
 
 
 def test_an_administrator_manages_users_and_roles(administrator):
     client = Client()
     client.force_login(administrator)
-    assert client.get("/admin/auth/user/").status_code == 200
-    assert client.get("/admin/auth/group/").status_code == 200
-    assert client.get("/admin/axes/accessattempt/").status_code == 200
-    assert client.get("/admin/contracts/contract/").status_code == 200
+    pages = {
+        "/admin/auth/user/": "Select user to change",
+        "/admin/auth/group/": "Select group to change",
+        "/admin/axes/accessattempt/": "Select access attempt to change",
+        "/admin/contracts/contract/": "Select contract to change",
+    }
+    for url, heading in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert heading in response.content.decode(), url
+    assert ">ada<" in client.get("/admin/auth/user/").content.decode()  # the users are listed
 
 
 def test_a_viewer_cannot_change_anything_by_posting_to_admin(viewer, samples):
