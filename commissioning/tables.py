@@ -237,15 +237,14 @@ class SortedByColumnsOnly(tables.RequestConfig):
         field = table.prefixed_order_by_field
         asked = self.request.GET.getlist(field)
         known = [
-            name
+            value
             for value in asked
-            for name in value.split(",")
-            if name.lstrip("-") in table.columns
+            if all(name.lstrip("-") in table.columns for name in value.split(","))
         ]
         if known != asked:
             request = copy.copy(self.request)
             request.GET = self.request.GET.copy()
-            request.GET.setlist(field, [",".join(known)] if known else [])
+            request.GET.setlist(field, known)
             self.request = request
         return super().configure(table)
 
