@@ -10,13 +10,15 @@ writes each change as a sentence: "Year 2024/25 value changed from £130,000 to
 """
 
 import datetime as dt
+import functools
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf
 from django.utils import timezone
@@ -161,15 +163,20 @@ def history_rows(contract):
     ``who`` set to the person's name, and ``{(model, pk): name}`` for every
     record a foreign key in them points at (what ``readable_value`` prints).
     """
-    parts = [
-        _history_of(index, model, link, contract.pk)
-        for index, (model, link, _describe) in enumerate(SOURCES)
-    ]
-    union = parts[0].union(*parts[1:], all=True).order_by()
+    sql, params = _history_sql(connection.alias)
+    params = [contract.pk if param == _ANY_CONTRACT else param for param in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     records = {model: [] for model, _link, _describe in SOURCES}
     names = {}
     User = get_user_model()
-    for row in union:
+    for row in rows:
+        for column in ("h_fields", "h_names"):
+            if isinstance(row[column], str):  # SQLite hands JSON back as text
+                row[column] = json.loads(row[column])
+        row["h_date"] = _moment(row["h_date"])
         model = SOURCES[row["h_source"]][0]
         history_model = model.history.model
         values = {}
@@ -205,6 +212,28 @@ def history_rows(contract):
     return records, names
 
 
+# Stands for the contract's primary key in the query built once per process.
+_ANY_CONTRACT = -7_348_112_907
+
+
+@functools.cache
+def _history_sql(alias):
+    """The UNION's SQL and parameters, built and compiled once: building the five parts'
+    JSON expressions costs far more than running them."""
+    parts = [
+        _history_of(index, model, link, _ANY_CONTRACT)
+        for index, (model, link, _describe) in enumerate(SOURCES)
+    ]
+    union = parts[0].union(*parts[1:], all=True).order_by()
+    return union.query.get_compiler(alias).as_sql()
+
+
+def _moment(value):
+    """A stored moment as an aware datetime (SQLite keeps UTC text, PostgreSQL a timestamptz)."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
+
+
 def _history_of(index, model, link, contract_pk):
     """One history table's part of the UNION: the same columns, whatever the model."""
     fields = [field.attname for field in _tracked_fields(model)]
@@ -236,12 +265,14 @@ def _history_of(index, model, link, contract_pk):
     )
 
 
+@functools.cache
 def _tracked_fields(model):
     """The model's fields its history keeps (simple-history may leave some out)."""
     kept = {field.attname for field in model.history.model._meta.concrete_fields}
     return [field for field in model._meta.concrete_fields if field.attname in kept]
 
 
+@functools.cache
 def _foreign_keys(model):
     return [field for field in _tracked_fields(model) if isinstance(field, models.ForeignKey)]
 
@@ -264,8 +295,7 @@ def _python_value(field, value):
     if isinstance(field, models.DecimalField):
         return Decimal(str(value))
     if isinstance(field, models.DateTimeField):
-        moment = parse_datetime(value) if isinstance(value, str) else value
-        return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
+        return _moment(value)
     return field.to_python(value)
 
 
