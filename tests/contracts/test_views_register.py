@@ -615,12 +615,12 @@ def test_a_contract_page_takes_at_most_10_queries_however_much_it_holds_and_has_
 # The provider filter: a name typed, not a list of every provider -----------------
 
 
-def test_without_javascript_typing_part_of_a_providers_name_filters_by_it(officer_client):
+def test_without_javascript_typing_part_of_a_providers_name_filters_by_it(staff_client):
     provider = ProviderFactory(name="Women's Aid North")
     ContractFactory(reference="HELD", lead_provider=provider)
     ContractFactory(reference="OTHER", lead_provider=ProviderFactory(name="Remedi"))
 
-    response = officer_client.get(REGISTER, {"provider": "women's aid"})
+    response = staff_client.get(REGISTER, {"provider": "women's aid"})
 
     assert row_references(response) == ["HELD"]
     # The input shows the provider's whole name, and the tag says what is filtered.
@@ -628,12 +628,12 @@ def test_without_javascript_typing_part_of_a_providers_name_filters_by_it(office
     assert "Provider: Women's Aid North" in html.unescape(text_of(response))
 
 
-def test_a_link_with_a_providers_number_still_works_and_shows_the_name(officer_client):
+def test_a_link_with_a_providers_number_still_works_and_shows_the_name(staff_client):
     provider = ProviderFactory(name="Victim Support")
     ContractFactory(reference="HELD", lead_provider=provider)
     ContractFactory(reference="OTHER")
 
-    response = officer_client.get(REGISTER, {"provider": str(provider.pk)})
+    response = staff_client.get(REGISTER, {"provider": str(provider.pk)})
 
     assert row_references(response) == ["HELD"]
     assert b'name="provider" value="Victim Support"' in response.content
@@ -647,22 +647,22 @@ def test_a_link_with_a_providers_number_still_works_and_shows_the_name(officer_c
     ],
 )
 def test_a_provider_name_matching_none_or_several_says_so_on_the_field(
-    officer_client, typed, message
+    staff_client, typed, message
 ):
     ProviderFactory(name="Women's Aid North")
     ProviderFactory(name="Women's Aid South")
 
-    response = officer_client.get(REGISTER, {"provider": typed})
+    response = staff_client.get(REGISTER, {"provider": typed})
 
     assert response.status_code == 200
     assert message in html.unescape(text_of(response))
     assert 'href="#id_provider"' in response.content.decode()
 
 
-def test_the_register_page_lists_no_providers_however_many_there_are(officer_client):
+def test_the_register_page_lists_no_providers_however_many_there_are(staff_client):
     ProviderFactory.create_batch(30, name=factory.Sequence(lambda n: f"Listed provider {n}"))
 
-    page = officer_client.get(REGISTER).content.decode()
+    page = staff_client.get(REGISTER).content.decode()
 
     assert "Listed provider" not in page
     assert 'data-suggest-url="/providers/suggest.json"' in page
@@ -670,15 +670,15 @@ def test_the_register_page_lists_no_providers_however_many_there_are(officer_cli
     assert page.count('data-module="app-autocomplete"') == 3
 
 
-def test_suggestions_are_current_provider_names_containing_the_text(officer_client):
+def test_suggestions_are_current_provider_names_containing_the_text(staff_client):
     for name in ("Women's Aid North", "Women's Aid South", "Remedi"):
         ProviderFactory(name=name)
     ProviderFactory(name="Women's Aid Archived").archive()
 
-    names = officer_client.get("/providers/suggest.json", {"q": " aid "}).json()["names"]
+    names = staff_client.get("/providers/suggest.json", {"q": " aid "}).json()["names"]
 
     assert names == ["Women's Aid North", "Women's Aid South"]
-    assert officer_client.get("/providers/suggest.json").json() == {"names": []}
+    assert staff_client.get("/providers/suggest.json").json() == {"names": []}
 
 
 def test_suggestions_need_a_sign_in(client):

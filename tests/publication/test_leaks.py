@@ -43,7 +43,11 @@ def planted(cumbria):
         provider.website = "https://zzleak.example"
         provider.save()
     # Every outcome unpublished: outcomes are never on the public page anyway.
-    Outcome.objects.update(is_published=False, text=MARKER + " unpublished outcome")
+    # One save each: the register's querysets refuse update() (commissioning/audited.py).
+    for outcome in Outcome.objects.all():
+        outcome.is_published = False
+        outcome.text = MARKER + " unpublished outcome"
+        outcome.save()
     # The records the fixture does not publish keep their titles; mark them too.
     for contract in Contract.objects.filter(is_published=False):
         contract.title = f"{MARKER} unpublished {contract.reference}"
