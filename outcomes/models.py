@@ -242,7 +242,7 @@ class KpiRow:
     ratings: list = field(default_factory=list)
 
 
-class KpiQuerySet(models.QuerySet):
+class KpiQuerySet(AuditedQuerySet):
     def rows(self):
         """The KPIs with their ratings over time, in one query (a left join), as ``KpiRow``s in
         the contract's order."""
@@ -288,7 +288,6 @@ class KeyPerformanceIndicator(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
-    objects = AuditedQuerySet.as_manager()
 
     objects = KpiQuerySet.as_manager()
 

@@ -18,6 +18,8 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commissioning.audited import AuditedQuerySet
+
 from .choices import RUNNING_STATUSES, OptionStatus
 from .dates import _sensible_date, add_months, decision_date_for
 from .money import ExtensionOption
@@ -90,6 +92,7 @@ class RenewalDecision(models.Model):
     note = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         ordering = ["contract", "end_date", "option__start_date"]
