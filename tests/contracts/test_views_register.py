@@ -574,7 +574,7 @@ def edited(instance, user, **changes):
     instance.save()
 
 
-def test_a_contract_page_takes_at_most_10_queries_however_much_it_holds_and_has_done(
+def test_a_contract_page_takes_at_most_12_queries_however_much_it_holds_and_has_done(
     staff_client, django_user_model, django_assert_max_num_queries
 ):
     editor = django_user_model.objects.create_user("jane", first_name="Jane", last_name="Smith")
