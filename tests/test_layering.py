@@ -20,6 +20,7 @@ FORBIDDEN = {
     "providers": {"contracts"},
 }
 
+
 def imported_modules(path, package, root=ROOT):
     """Every module a file imports, relative imports resolved, as dotted names."""
     tree = ast.parse(path.read_text(), filename=str(path))
