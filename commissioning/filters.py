@@ -157,7 +157,7 @@ class NamedChoiceField(forms.ModelChoiceField):
             return None
         text = " ".join(str(value).split())
         queryset = self.queryset
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 18:  # an id, from an old link
             found = queryset.filter(pk=int(text)).first()
             if found is None:
                 raise forms.ValidationError(

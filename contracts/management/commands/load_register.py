@@ -13,7 +13,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from contracts.models import Category, Cohort, CommissioningBody, Contract, FundingStream
+from contracts.models import (
+    Category,
+    Cohort,
+    CommissioningBody,
+    Contract,
+    FundingStream,
+    write_money,
+)
 from providers.models import Provider
 
 REGISTER_MODELS = [Contract, Provider, CommissioningBody, FundingStream, Category, Cohort]
@@ -39,6 +46,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             call_command("loaddata", fixture, verbosity=0)
+            # A fixture holds values, not the money stored from them (raw loads send no
+            # edits): write it for the whole register.
+            write_money()
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {Contract.objects.count()} contracts from {fixture}.")
         )
