@@ -12,7 +12,6 @@ from django_filters.views import FilterView
 
 from contracts.filters import ContractFilter
 from contracts.models import Contract
-from contracts.views.register import register_queryset
 
 PAGE = """{% extends "base.html" %}{% load django_tables2 %}
 {% block title %}Stock register{% endblock %}
@@ -47,7 +46,7 @@ class StockRegisterView(tables.SingleTableMixin, FilterView):
 
     def get_queryset(self):
         # The register's own queryset: the comparison is about rendering, not fetching.
-        return register_queryset()
+        return Contract.objects.for_register()
 
     def get_template_names(self):
         # A template object, not a name: the bench is not an app with a templates folder.

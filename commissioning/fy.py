@@ -285,6 +285,9 @@ def excerpt(text, limit=30):
 
 
 def _too_large(shown=None):
+    # The formatter sits above this module (it formats financial years too).
+    from commissioning.formats import format_money
+
     amount = "The amount" if shown is None else f"“{excerpt(shown)}”"
     return ValueError(
         f"{amount} is more than {format_money(MAX_MONEY)}, the most an amount "
@@ -403,17 +406,3 @@ def parse_money(text):
 def is_plain_money(text):
     """Whether ``text`` is money written the plain way (``1234.5``, ``£1,234.56``)."""
     return bool(_PLAIN_MONEY.match(str(text)))
-
-
-def format_money(amount, pence=None):
-    """``£1,234,567`` for whole pounds, ``£1,234.50`` where pence are stated."""
-    if amount is None:
-        return ""
-    amount = Decimal(amount)
-    if pence is None:
-        pence = amount != amount.to_integral_value()
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount)
-    if pence:
-        return f"{sign}£{to_pennies(amount):,.2f}"
-    return f"{sign}£{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"

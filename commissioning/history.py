@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
-from commissioning.fy import format_money
+from commissioning.formats import format_date, format_money
 
 # Bookkeeping columns a person never changes on purpose.
 UNINTERESTING_FIELDS = {"id", "version", "created_at", "updated_at", "decided_at"}
@@ -22,15 +22,10 @@ MONEY_FIELDS = {"amount"}
 LONGEST_QUOTED_TEXT = 80
 
 
-def readable_date(day):
-    """3 May 2025."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def readable_moment(moment):
     """20:31 on 3 May 2025, in the site's time zone."""
     moment = timezone.localtime(moment)
-    return f"{moment:%H:%M} on {readable_date(moment)}"
+    return f"{moment:%H:%M} on {format_date(moment)}"
 
 
 def person_name(user):
@@ -57,7 +52,7 @@ def readable_value(field, value, related_names=None):
     if isinstance(value, datetime.datetime):
         return readable_moment(value)
     if isinstance(value, datetime.date):
-        return readable_date(value)
+        return format_date(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = " ".join(str(value).split())

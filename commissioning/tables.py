@@ -19,18 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.utils import Accessor
 
-from commissioning.fy import format_money, to_pennies
-
-# Characters that make Excel, LibreOffice or Google Sheets treat a cell as a
-# formula (OWASP "CSV injection"); a leading apostrophe makes it plain text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """Text starting with a formula trigger gets a leading ``'``; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+from commissioning.formats import format_date, format_money, spreadsheet_safe
+from commissioning.fy import to_pennies
 
 
 class Column(tables.Column):
@@ -67,7 +57,7 @@ class UkDateColumn(Column):
     cell_class = ""
 
     def render(self, value):
-        return f"{value.day} {value:%B %Y}"
+        return format_date(value)
 
     def value(self, value):
         return value
@@ -125,13 +115,11 @@ class RegisterTable(tables.Table):
             for bound_column in self.columns.iterall()
             if not (bound_column.column.exclude_from_export or bound_column.name in exclude_columns)
         ]
-        yield [
-            neutralise_formula(force_str(column.header, strings_only=True)) for column in columns
-        ]
+        yield [spreadsheet_safe(force_str(column.header, strings_only=True)) for column in columns]
         readers = [_CellRenderer(self, bound_column, export=True) for bound_column in columns]
         for row in self.rows:
             yield [
-                neutralise_formula(force_str(reader.export_value(row), strings_only=True))
+                spreadsheet_safe(force_str(reader.export_value(row), strings_only=True))
                 for reader in readers
             ]
 

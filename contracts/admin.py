@@ -1,14 +1,14 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.archiving import ArchivingAdminMixin
-from commissioning.fy import format_money
+from commissioning.formats import format_date, format_money
 from commissioning.locking import VersionCheckedAdminMixin
 from outcomes.models import KeyPerformanceIndicator, Outcome
 
 from .models import (
+    ENDING_SOON_BANDS,
     Category,
     Cohort,
     CommissioningBody,
@@ -117,10 +117,10 @@ class EndingSoonFilter(admin.SimpleListFilter):
     parameter_name = "ending"
 
     def lookups(self, request, model_admin):
-        return [("3", "within 3 months"), ("6", "within 6 months"), ("12", "within 12 months")]
+        return [(str(months), f"within {months} months") for months in ENDING_SOON_BANDS]
 
     def queryset(self, request, queryset):
-        if self.value() in {"3", "6", "12"}:
+        if self.value() in {str(months) for months in ENDING_SOON_BANDS}:
             return queryset.ending_within(int(self.value()))
         return queryset
 
@@ -134,7 +134,7 @@ class FundingStreamFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return queryset.filter(values__funding_stream=self.value()).distinct()
+            return queryset.funded_by(int(self.value()))
         return queryset
 
 
@@ -162,8 +162,7 @@ class CommissionerFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            body = int(self.value())
-            return queryset.filter(Q(lead_commissioner=body) | Q(co_commissioners=body)).distinct()
+            return queryset.of_body(int(self.value()))
         return queryset
 
 
@@ -176,6 +175,7 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
         "lead_provider",
         "status_today",
         "end_date",
+        "ending",
         "total",
     ]
     list_filter = [
@@ -196,7 +196,7 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
     list_select_related = ["category", "lead_provider"]
     autocomplete_fields = ["lead_provider", "lead_commissioner", "parent", "category", "owner"]
     filter_horizontal = ["cohorts", "co_commissioners"]
-    readonly_fields = ["created_at", "updated_at", "archived_at"]
+    readonly_fields = ["outcomes_by_heading", "created_at", "updated_at", "archived_at"]
     inlines = [
         PartnerInline,
         ValueInline,
@@ -229,6 +229,7 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
         ),
         ("Providers", {"fields": ["lead_provider", "lead_provider_area"]}),
         ("Commissioners", {"fields": ["lead_commissioner", "co_commissioners"]}),
+        ("Outcomes as the page and PDFs show them", {"fields": ["outcomes_by_heading"]}),
         (
             "Publication",
             {
@@ -283,6 +284,15 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
     def status_today(self, contract):
         return contract.current_status_label
 
+    @admin.display(description="Ending soon", ordering="end_date")
+    def ending(self, contract):
+        return contract.ends_in_words()
+
+    @admin.display(description="Outcomes by heading")
+    def outcomes_by_heading(self, contract):
+        sections = contract.outcome_sections() if contract.pk else []
+        return "; ".join(f"{section.heading}: {len(section.outcomes)}" for section in sections)
+
     @admin.display(description="Total value", ordering="total_amount")
     def total(self, contract):
         return format_money(contract.total_value)
@@ -312,7 +322,7 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
                 self.message_user(
                     request,
                     f"{contract.reference}: option for {option.period_label} exercised; "
-                    f"the contract now ends on {option.end_date:%-d %B %Y}.",
+                    f"the contract now ends on {format_date(option.end_date)}.",
                     messages.SUCCESS,
                 )
 

@@ -13,82 +13,24 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 
 from commissioning.documents import Document, dated_filename
+from commissioning.formats import format_date
 from commissioning.fy import FinancialYear
-from outcomes.models import KeyPerformanceIndicator, Outcome, OutcomeKind
+from outcomes.models import KeyPerformanceIndicator
 
 from .filters import ContractFilter
 from .models import (
     Contract,
-    ContractPartner,
     ContractValue,
-    ExtensionOption,
 )
-from .views.register import register_queryset
 
 SCHEDULE_TITLE = "Commissioned services schedule"
-
-# The order outcomes are printed in, under these headings.
-OUTCOME_SECTIONS = [
-    (OutcomeKind.RESULT, "Results"),
-    (OutcomeKind.STATISTIC, "Activity"),
-    (OutcomeKind.TARGET, "Targets and standards"),
-    (OutcomeKind.AIM, "Intended outcomes"),
-    (OutcomeKind.TESTIMONIAL, "Testimonials"),
-    (OutcomeKind.CASE_STUDY, "Case studies"),
-    (OutcomeKind.AWARD, "Awards and recognition"),
-    (OutcomeKind.OTHER, "Other evidence"),
-]
-
-
-def with_printed_relations(contracts):
-    """The contracts with everything a document prints fetched in a fixed number of queries."""
-    return contracts.select_related(
-        "category", "lead_provider", "lead_commissioner", "parent"
-    ).prefetch_related(
-        "cohorts",
-        "co_commissioners",
-        Prefetch("partners", queryset=ContractPartner.objects.select_related("provider")),
-        Prefetch(
-            "values", queryset=ContractValue.objects.select_related("funding_stream", "payer")
-        ),
-        Prefetch(
-            "options", queryset=ExtensionOption.objects.select_related("funding_stream", "payer")
-        ),
-        Prefetch(
-            "outcomes",
-            queryset=Outcome.objects.published().order_by("order", "pk"),
-            to_attr="published_outcomes",
-        ),
-    )
-
-
-def outcome_sections(outcomes):
-    """Published outcomes under their headings, in the printed order, empty headings left out."""
-    by_kind = {}
-    for outcome in outcomes:
-        by_kind.setdefault(outcome.kind, []).append(outcome)
-    return [
-        {"heading": heading, "kind": kind, "outcomes": by_kind[kind]}
-        for kind, heading in OUTCOME_SECTIONS
-        if kind in by_kind
-    ]
-
-
-def funding_streams(contract):
-    """The funding streams named on a contract's values, in order of first appearance."""
-    streams = {}
-    for value in contract.values.all():
-        if value.funding_stream:
-            streams.setdefault(value.funding_stream.pk, value.funding_stream)
-    return list(streams.values())
-
 
 # A landscape page holds about 40 lines of schedule text. Rows up to half a
 # page are kept whole; taller ones break between lines and list items, so a
@@ -109,17 +51,17 @@ def estimated_schedule_lines(contract):
     )
     outcomes = sum(
         len(outcome.text) // OUTCOME_CHARACTERS_PER_LINE + 2
-        for outcome in contract.published_outcomes
-    ) + 2 * len(contract.outcome_sections)
+        for section in contract.printed_outcome_sections
+        for outcome in section.outcomes
+    ) + 2 * len(contract.printed_outcome_sections)
     details = 10 + 3 * len(contract.values.all()) + 3 * len(contract.options.all())
     return max(description, outcomes, details)
 
 
 def printed_contract(contract):
     """Attach what the templates print beside the contract's own properties."""
-    contract.outcome_sections = outcome_sections(contract.published_outcomes)
+    contract.printed_outcome_sections = contract.outcome_sections(published_only=True)
     contract.fits_on_a_page = estimated_schedule_lines(contract) <= LINES_KEPT_WHOLE
-    contract.printed_funding_streams = funding_streams(contract)
     contract.printed_values = [
         {
             "value": value,
@@ -164,7 +106,7 @@ def _shown(field, value):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return format_date(value)
     if isinstance(value, list | tuple | models.QuerySet):
         return ", ".join(_shown(field, item) for item in value)
     if isinstance(value, Decimal):
@@ -212,7 +154,7 @@ class ScheduleDocument(Document):
 
     def contracts(self):
         """The filtered contracts, over the same QuerySet the register page lists."""
-        self.filterset.queryset = register_queryset()
+        self.filterset.queryset = Contract.objects.for_register()
         return self.filterset.qs
 
     def too_large_for_a_request(self):
@@ -231,7 +173,9 @@ class ScheduleDocument(Document):
         contracts = [
             printed_contract(contract)
             # A sub-line follows its main contract, as in the seed table.
-            for contract in with_printed_relations(self.contracts()).order_by(
+            for contract in self.contracts()
+            .with_printed_relations()
+            .order_by(
                 "category__order",
                 "category__name",
                 Coalesce("parent__title", "title"),
@@ -283,7 +227,7 @@ class ContractSummary(Document):
     def contract(self):
         """The contract with everything it prints; 404 for an unknown reference."""
         return get_object_or_404(
-            with_printed_relations(Contract.objects.all()), reference=self.reference
+            Contract.objects.with_printed_relations(), reference=self.reference
         )
 
     @property
@@ -299,6 +243,6 @@ class ContractSummary(Document):
         contract.kpi_rows = KeyPerformanceIndicator.objects.filter(contract=contract).rows()
         return {
             "contract": contract,
-            "sub_lines": list(contract.sub_lines.current().select_related("lead_provider")),
+            "sub_lines": list(contract.sub_lines.all()),
             "this_year": FinancialYear.current(),
         }

@@ -17,13 +17,12 @@ from commissioning.filters import (
     MoneyFilter,
     NamedChoiceFilter,
 )
+from commissioning.formats import format_money
 from contracts.models import (
     Category,
     CommissioningBody,
     Contract,
     ContractPartner,
-    ContractValue,
-    ExtensionOption,
     FundingStream,
     Status,
 )
@@ -48,7 +47,7 @@ class ContractFilterForm(GovukFilterForm):
         if low is not None and high is not None and low > high:
             self.add_error(
                 "value_max",
-                f"Total value up to must be the same as or more than total value from (£{low:,}).",
+                f"Total value up to must be the same as or more than total value from ({format_money(low)}).",
             )
         return cleaned
 
@@ -158,21 +157,13 @@ class ContractFilter(GovukFilterSet):
         return queryset
 
     def filter_provider(self, queryset, name, provider):
-        partner = ContractPartner.objects.filter(contract=OuterRef("pk"), provider=provider)
-        return queryset.filter(Q(lead_provider=provider) | Exists(partner))
+        return queryset.of_provider(provider)
 
     def filter_commissioner(self, queryset, name, body):
-        co_commissioner = Contract.co_commissioners.through.objects.filter(
-            contract=OuterRef("pk"), commissioningbody=body
-        )
-        return queryset.filter(Q(lead_commissioner=body) | Exists(co_commissioner))
+        return queryset.of_body(body)
 
     def filter_funding_stream(self, queryset, name, stream):
-        funded = ContractValue.objects.filter(contract=OuterRef("pk"), funding_stream=stream)
-        option_funded = ExtensionOption.objects.filter(
-            contract=OuterRef("pk"), funding_stream=stream
-        )
-        return queryset.filter(Exists(funded) | Exists(option_funded))
+        return queryset.funded_by(stream)
 
     def filter_status(self, queryset, name, status):
         if "current_status" in queryset.query.annotations:

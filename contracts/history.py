@@ -24,8 +24,9 @@ from django.db.models.functions import Coalesce, Concat, JSONObject, NullIf
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from commissioning.fy import FinancialYear, format_money
-from commissioning.history import changed_fields, describe_change, person_name, readable_date
+from commissioning.formats import format_date, format_money
+from commissioning.fy import FinancialYear
+from commissioning.history import changed_fields, describe_change, person_name
 from outcomes.models import Outcome
 from providers.models import Provider
 
@@ -44,7 +45,7 @@ class HistoryEntry:
 
     @property
     def line(self):
-        return f"{self.sentence} by {self.who} on {readable_date(self.when)}"
+        return f"{self.sentence} by {self.who} on {format_date(self.when)}"
 
 
 def period_phrase(record, noun):
@@ -52,8 +53,8 @@ def period_phrase(record, noun):
     if FinancialYear.is_whole_year(record.start_date, record.end_date):
         return f"Year {FinancialYear.containing(record.start_date)} {noun}"
     return (
-        f"{noun.capitalize()} for {readable_date(record.start_date)} "
-        f"to {readable_date(record.end_date)}"
+        f"{noun.capitalize()} for {format_date(record.start_date)} "
+        f"to {format_date(record.end_date)}"
     )
 
 

@@ -6,10 +6,7 @@ from django.utils.html import format_html
 
 from commissioning.fy import FinancialYear
 from commissioning.tables import MoneyColumn, RegisterTable, UkDateColumn, link
-from contracts.models import RUNNING_STATUSES, Contract, Status
-
-# A running contract ending within this many days shows "ends in N days".
-ENDING_SOON_DAYS = 183
+from contracts.models import Contract, Status
 
 STATUS_TAG_COLOURS = {
     Status.PLANNED: "govuk-tag--grey",
@@ -87,33 +84,19 @@ class ContractTable(RegisterTable):
 
     def render_current_status(self, value, record):
         label = STATUS_LABELS.get(value, value)
-        ending = self.days_left(record, value)
-        if ending is None:
+        ending = record.ends_in_words(self.today)
+        if not ending:
             return format_html(
                 '<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_COLOURS.get(value, ""), label
             )
         return format_html(
             '<strong class="govuk-tag govuk-tag--orange">{}</strong>'
-            '<span class="app-ends-in govuk-body-s">ends in {} day{}</span>',
+            '<span class="app-ends-in govuk-body-s">{}</span>',
             label,
             ending,
-            "" if ending == 1 else "s",
         )
 
     def value_current_status(self, value, record):
         label = STATUS_LABELS.get(value, value)
-        ending = self.days_left(record, value)
-        if ending is None:
-            return label
-        return f"{label} (ends in {ending} day{'' if ending == 1 else 's'})"
-
-    def days_left(self, record, status):
-        return days_left(record.end_date, status, self.today)
-
-
-def days_left(end_date, status, today=None):
-    """Days to the end of a running contract ending within ENDING_SOON_DAYS; None otherwise."""
-    if status not in RUNNING_STATUSES or end_date is None:
-        return None
-    days = (end_date - (today or timezone.localdate())).days
-    return days if 0 <= days <= ENDING_SOON_DAYS else None
+        ending = record.ends_in_words(self.today)
+        return f"{label} ({ending})" if ending else label

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from commissioning.audited import AuditedQuerySet
+from commissioning.formats import format_month
 from commissioning.fy import FinancialYear
 
 
@@ -55,6 +56,32 @@ class OutcomeKind(models.TextChoices):
 
 
 QUALITATIVE_KINDS = (OutcomeKind.TESTIMONIAL, OutcomeKind.CASE_STUDY, OutcomeKind.AWARD)
+
+# The order outcomes are shown in, on a contract's page and in its PDFs, under these headings.
+SECTION_HEADINGS = {
+    OutcomeKind.RESULT: "Results",
+    OutcomeKind.STATISTIC: "Activity",
+    OutcomeKind.TARGET: "Targets and standards",
+    OutcomeKind.AIM: "Intended outcomes",
+    OutcomeKind.TESTIMONIAL: "Testimonials",
+    OutcomeKind.CASE_STUDY: "Case studies",
+    OutcomeKind.AWARD: "Awards and recognition",
+    OutcomeKind.OTHER: "Other evidence",
+}
+
+
+@dataclass
+class OutcomeSection:
+    """One heading of a contract's outcomes: its kind, heading and outcomes in order."""
+
+    kind: str
+    heading: str
+    outcomes: list
+
+    @property
+    def is_qualitative(self):
+        """Testimonials, case studies and awards: shown as quoted evidence, not as bullets."""
+        return self.kind in QUALITATIVE_KINDS
 
 
 class Unit(models.TextChoices):
@@ -189,6 +216,18 @@ class Outcome(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def sections(cls, outcomes):
+        """``outcomes`` under their headings, in SECTION_HEADINGS order, empty headings left out."""
+        by_kind = {}
+        for outcome in outcomes:
+            by_kind.setdefault(outcome.kind, []).append(outcome)
+        return [
+            OutcomeSection(kind=kind, heading=heading, outcomes=by_kind[kind])
+            for kind, heading in SECTION_HEADINGS.items()
+            if kind in by_kind
+        ]
+
     @property
     def is_qualitative(self):
         return self.kind in QUALITATIVE_KINDS
@@ -201,11 +240,18 @@ class Outcome(models.Model):
         return (Decimal(self.numerator) * 100 / self.denominator).quantize(Decimal("0.1"))
 
     @property
+    def shown_period(self):
+        """The period to print beside the statement: none when the text already states it
+        (“Howard League winner in community award (Nov 2022)” needs no second “Nov 2022”)."""
+        period = self.period
+        return "" if period and period in self.text else period
+
+    @property
     def period(self):
         if self.period_label:
             return self.period_label
         if self.period_start and self.period_end:
-            return f"{self.period_start:%B %Y} to {self.period_end:%B %Y}"
+            return f"{format_month(self.period_start)} to {format_month(self.period_end)}"
         return ""
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from commissioning.fy import format_money
+from commissioning.formats import format_money
 from commissioning.tables import RegisterTable, link
 from outcomes.models import Outcome, Unit
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from commissioning.fy import format_money
+from commissioning.formats import format_money
 
 # Drawing units; the chart scales to its container, 1:1 in a desktop two-thirds column.
 WIDTH = 480

@@ -56,14 +56,15 @@ class ExpiryReport(Document):
         this_year = FinancialYear.containing(today)
         ending = list(
             Contract.objects.current()
-            .ending_within(months, today=today)
+            .ending_within(months, today)
             .with_value_in(this_year, name="value_this_year_amount")
             .with_totals()
             .select_related("lead_provider", "category")
             .order_by("end_date", "title")
         )
         decisions = list(
-            ExtensionOption.objects.decisions_due_within(months, today=today)
+            ExtensionOption.objects.decisions_due_within(months, today)
+            .with_overdue(today)
             .filter(contract__archived_at__isnull=True)
             .select_related("contract", "contract__lead_provider")
             .order_by("decision_date", "start_date")

@@ -1,15 +1,15 @@
 """Template filters that format the register's values the same way everywhere.
 
 Loaded as a template builtin, so every template can use ``|money``, ``|fy``
-and ``|uk_date`` without ``{% load %}``.
+and ``|uk_date`` without ``{% load %}``. Each calls the one formatter in
+``commissioning/formats.py``.
 """
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from commissioning.fy import FinancialYear, format_money
+from commissioning.formats import format_date, format_financial_year, format_money
 
 register = template.Library()
 
@@ -36,9 +36,7 @@ def fy(year):
     if year is None or year == "":
         return ""
     try:
-        if isinstance(year, datetime.date):
-            return str(FinancialYear.containing(year))
-        return str(FinancialYear.parse(year))
+        return format_financial_year(year)
     except (TypeError, ValueError):
         return ""
 
@@ -46,10 +44,4 @@ def fy(year):
 @register.filter
 def uk_date(day):
     """31 March 2025."""
-    if not isinstance(day, datetime.date):
-        return ""
-    if isinstance(day, datetime.datetime):
-        from django.utils import timezone
-
-        day = timezone.localtime(day) if timezone.is_aware(day) else day
-    return f"{day.day} {day:%B %Y}"
+    return format_date(day)

@@ -30,8 +30,10 @@ from .choices import (
     Threshold,
 )
 from .contract import (
+    ENDING_SOON_BANDS,
     PUBLISHABLE_STATUSES,
     Contract,
+    ContractManager,
     ContractPartner,
     ContractQuerySet,
 )
@@ -75,6 +77,7 @@ __all__ = [
     "CHANGE_NOTICE_THRESHOLD_PERCENT",
     "COMMITTED_STATUSES",
     "EARLIEST_DATE",
+    "ENDING_SOON_BANDS",
     "LATEST_DATE",
     "MAX_AMOUNT",
     "MONEY_VALIDATORS",
@@ -89,6 +92,7 @@ __all__ = [
     "CommissioningBody",
     "Contract",
     "ContractChange",
+    "ContractManager",
     "ContractMoney",
     "ContractPartner",
     "ContractQuerySet",

@@ -1,6 +1,7 @@
 """Contracts and the providers on them; status and money derived from dates, values and options."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
 from commissioning.audited import AuditedQuerySet
+from commissioning.formats import format_date
 from commissioning.fy import FinancialYear
 from commissioning.models import Archivable
 
@@ -46,6 +48,10 @@ from .money import MONEY_VALIDATORS, ContractValue, ExtensionOption
 # Statuses a published record may have: awarded, running or over. Planned services
 # and ones still in procurement are drafts, never published as contracts.
 PUBLISHABLE_STATUSES = (*COMMITTED_STATUSES, Status.TERMINATED)
+
+# "Ending soon": a running contract whose end date falls within the longest of
+# these bands of months; the dashboard lists them band by band, admin filters by them.
+ENDING_SOON_BANDS = (3, 6, 12)
 
 
 class ContractQuerySet(AuditedQuerySet):
@@ -106,10 +112,65 @@ class ContractQuerySet(AuditedQuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
 
-    def ending_within(self, months, today=None):
-        """Running contracts whose end date falls between today and ``months`` months from now."""
-        today = today or timezone.localdate()
-        return self.live(today).filter(end_date__lte=add_months(today, months))
+    def ending_within(self, months, day=None):
+        """Running contracts whose end date falls from ``day`` (today by default) to ``months``
+        months after it, both days included."""
+        day = day or timezone.localdate()
+        return self.live(day).filter(end_date__lte=add_months(day, months))
+
+    def ending_soon(self, day=None):
+        """Running contracts ending within the longest "ending soon" band (12 months)."""
+        return self.ending_within(ENDING_SOON_BANDS[-1], day)
+
+    def with_ending_band(self, day=None):
+        """Annotate ``ending_within_months``: the shortest band of ENDING_SOON_BANDS (3, 6 or 12 months)
+        a running contract's end date falls within, counted from ``day``; None for the rest.
+
+        The SQL twin of ``Contract.ending_band()``.
+        """
+        day = day or timezone.localdate()
+        running = Q(status__in=RUNNING_STATUSES, end_date__gte=day)
+        return self.annotate(
+            ending_within_months=models.Case(
+                *[
+                    models.When(running & Q(end_date__lte=add_months(day, months)), then=months)
+                    for months in ENDING_SOON_BANDS
+                ],
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def for_register(self, day=None):
+        """The register as listed on ``day`` (today by default): current contracts with their
+        derived status, total, options' value and value in ``day``'s financial year
+        (``value_in_current_year``), and the category and lead provider every row shows."""
+        day = day or timezone.localdate()
+        return (
+            self.current()
+            .select_related("category", "lead_provider")
+            .with_status(day)
+            .with_stored_money(FinancialYear.containing(day), name="value_in_current_year")
+        )
+
+    def with_printed_relations(self):
+        """Everything a contract's page, PDF or workbook rows print, fetched in a fixed number of
+        queries however many contracts there are: category, providers and partners,
+        commissioners, cohorts, values and options (with their streams and payers), outcomes
+        (with their measures) and current sub-lines."""
+        return self.select_related(
+            "category", "lead_provider", "lead_commissioner", "parent"
+        ).prefetch_related(
+            "cohorts",
+            "co_commissioners",
+            *self.model.printed_parts(),
+            Prefetch(
+                "sub_lines",
+                queryset=self.model.objects.current()
+                .select_related("lead_provider")
+                .order_by("reference"),
+            ),
+        )
 
     def active_in(self, year):
         """Contracts with any value or any running time inside financial ``year``."""
@@ -286,13 +347,50 @@ class ContractQuerySet(AuditedQuerySet):
             )
         )
 
-    def for_provider(self, provider):
-        """Contracts a provider holds, as lead or as partner."""
-        return self.filter(Q(lead_provider=provider) | Q(partners__provider=provider)).distinct()
+    def of_provider(self, provider):
+        """Contracts a provider holds, as lead or as partner, each once.
 
-    def for_body(self, body):
-        """Contracts a body commissions, as lead or as co-commissioner."""
-        return self.filter(Q(lead_commissioner=body) | Q(co_commissioners=body)).distinct()
+        ``provider`` may be an ``OuterRef`` when this is itself a subquery.
+        """
+        # "id IN (its partnerships)", not a correlated EXISTS: both sides of the OR are
+        # then index lookups, instead of a test of every contract in the register.
+        partnered = ContractPartner.objects.filter(provider=_one_level_down(provider)).values(
+            "contract"
+        )
+        return self.filter(Q(lead_provider=provider) | Q(pk__in=partnered))
+
+    def of_body(self, body):
+        """Contracts a body commissions, as lead or as co-commissioner, each once."""
+        co_commissioner = self.model.co_commissioners.through.objects.filter(
+            contract=OuterRef("pk"), commissioningbody=_one_level_down(body)
+        )
+        return self.filter(Q(lead_commissioner=body) | Exists(co_commissioner))
+
+    def funded_by(self, stream):
+        """Contracts with a value or an extension option paid from funding ``stream``: the
+        rule behind ``Contract.funding_streams``."""
+        value = ContractValue.objects.filter(contract=OuterRef("pk"), funding_stream=stream)
+        option = ExtensionOption.objects.filter(contract=OuterRef("pk"), funding_stream=stream)
+        return self.filter(Exists(value) | Exists(option))
+
+
+def _one_level_down(value):
+    """``value`` as a subquery one level down sees it: an ``OuterRef`` reaches one level further."""
+    return OuterRef(value) if isinstance(value, OuterRef) else value
+
+
+class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
+    def for_register(self, day=None):
+        """``ContractQuerySet.for_register``, built once a day and handed out as clones."""
+        return _register_on(self.model, day or timezone.localdate()).all()
+
+
+@functools.lru_cache(maxsize=2)
+def _register_on(model, day):
+    # Building these annotations (status, totals, value apportioned to the
+    # year) costs more than rendering a dozen rows; they depend only on the
+    # day, so build them once a day and hand out clones, never this queryset.
+    return ContractQuerySet(model).for_register(day)
 
 
 class Contract(Archivable, models.Model):
@@ -471,7 +569,7 @@ class Contract(Archivable, models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    objects = ContractQuerySet.as_manager()
+    objects = ContractManager()
 
     class Meta:
         ordering = ["category__order", "category__name", "reference"]
@@ -542,13 +640,13 @@ class Contract(Archivable, models.Model):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = (
-                f"The end date ({self.end_date:%d %B %Y}) is before the start date "
-                f"({self.start_date:%d %B %Y})."
+                f"The end date ({format_date(self.end_date)}) is before the start date "
+                f"({format_date(self.start_date)})."
             )
         if self.start_date and self.ended_on and self.ended_on < self.start_date:
             errors["ended_on"] = (
-                f"It cannot have ended ({self.ended_on:%d %B %Y}) before it started "
-                f"({self.start_date:%d %B %Y})."
+                f"It cannot have ended ({format_date(self.ended_on)}) before it started "
+                f"({format_date(self.start_date)})."
             )
         if self.irrecoverable_vat_amount is not None and not self.irrecoverable_vat:
             errors["irrecoverable_vat_amount"] = (
@@ -594,12 +692,94 @@ class Contract(Archivable, models.Model):
     def current_status_label(self):
         return Status(self.current_status).label
 
-    @property
-    def days_to_end(self):
-        """Days from today to the end date (negative once past); None if the end is unknown."""
-        if self.end_date is None:
+    def days_left(self, day=None):
+        """Days from ``day`` (today) to the end of a contract ending soon; None for any other.
+
+        Ending soon: running (live or extended) with an end date from ``day`` to the longest
+        of ENDING_SOON_BANDS after it — ``ContractQuerySet.ending_soon`` for many.
+        """
+        day = day or timezone.localdate()
+        if self.ending_band(day) is None:
             return None
-        return (self.end_date - timezone.localdate()).days
+        return (self.end_date - day).days
+
+    def ending_band(self, day=None):
+        """The shortest of ENDING_SOON_BANDS (months) the contract ends within, counted from
+        ``day`` (today); None when it is not ending soon. The Python twin of
+        ``ContractQuerySet.with_ending_band``."""
+        day = day or timezone.localdate()
+        if self.status not in RUNNING_STATUSES or self.end_date is None or self.end_date < day:
+            return None
+        return next(
+            (months for months in ENDING_SOON_BANDS if self.end_date <= add_months(day, months)),
+            None,
+        )
+
+    def ends_in_words(self, day=None):
+        """ "Ends in 30 days" for a contract ending soon; "" for any other."""
+        days = self.days_left(day)
+        if days is None:
+            return ""
+        return f"ends in {days} day{'' if days == 1 else 's'}"
+
+    # Funding and outcomes -------------------------------------------------
+
+    @classmethod
+    def printed_parts(cls):
+        """The prefetches of a contract's own rows every page, PDF and workbook prints: partners
+        (with providers), values and options (with streams and payers), outcomes (with
+        measures), each in its printed order."""
+        # Reached through the field: outcomes sit above contracts and are not imported here.
+        outcome_model = cls._meta.get_field("outcomes").related_model
+        return [
+            Prefetch(
+                "partners",
+                queryset=ContractPartner.objects.select_related("provider").order_by(
+                    "role", "area", "provider__name", "pk"
+                ),
+            ),
+            Prefetch(
+                "values",
+                queryset=ContractValue.objects.select_related("funding_stream", "payer").order_by(
+                    "start_date", "end_date", "pk"
+                ),
+            ),
+            Prefetch(
+                "options",
+                queryset=ExtensionOption.objects.select_related("funding_stream", "payer").order_by(
+                    "start_date", "end_date", "pk"
+                ),
+            ),
+            Prefetch(
+                "outcomes",
+                queryset=outcome_model.objects.select_related("measure").order_by("order", "pk"),
+            ),
+        ]
+
+    @property
+    def funding_streams(self):
+        """The funding streams named on the contract's values or extension options, each once,
+        in order of first appearance (values first). ``ContractQuerySet.funded_by`` for many."""
+        amounts = [*self.values.all(), *self.options.all()]
+        streams = (amount.funding_stream for amount in amounts)
+        return list(dict.fromkeys(stream for stream in streams if stream is not None))
+
+    @property
+    def payers(self):
+        """The bodies paying the contract's values, each once; a value without a payer is paid
+        by the lead commissioner."""
+        return list(
+            dict.fromkeys(value.payer or self.lead_commissioner for value in self.values.all())
+        )
+
+    def outcome_sections(self, published_only=False):
+        """The contract's outcomes grouped under their headings in the printed order (see
+        ``Outcome.sections``); ``published_only`` for what a PDF may print."""
+        outcome_model = self._meta.get_field("outcomes").related_model
+        outcomes = self.outcomes.all()
+        if published_only:
+            outcomes = [outcome for outcome in outcomes if outcome.is_published]
+        return outcome_model.sections(outcomes)
 
     # Publication ----------------------------------------------------------
 

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from commissioning.formats import format_date
 from commissioning.fy import EARLIEST_YEAR, LATEST_YEAR
 
 EARLIEST_DATE = datetime.date(EARLIEST_YEAR, 4, 1)
@@ -14,8 +15,8 @@ LATEST_DATE = datetime.date(LATEST_YEAR + 1, 3, 31)
 def _sensible_date(value):
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValidationError(
-            f"{value:%d %B %Y} is outside the dates the register holds "
-            f"({EARLIEST_DATE:%d %B %Y} to {LATEST_DATE:%d %B %Y})."
+            f"{format_date(value)} is outside the dates the register holds "
+            f"({format_date(EARLIEST_DATE)} to {format_date(LATEST_DATE)})."
         )
 
 

@@ -12,7 +12,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -22,19 +21,16 @@ from django.db.models.functions import Coalesce
 from commissioning import expressions
 from commissioning.fy import FinancialYear
 
-from .contract import Contract, ContractPartner
+from .contract import Contract
 from .stored_money import ContractMoney, ContractYearShare
 
 
 def with_contract_counts(providers):
     """Annotate ``contracts_held``: current contracts a provider holds as lead or partner,
     each counted once."""
-    # "id IN (its partnerships)", not a correlated EXISTS: both sides of the OR are then
-    # index lookups, instead of a test of every contract in the register.
-    partnered = ContractPartner.objects.filter(provider=OuterRef(OuterRef("pk"))).values("contract")
     held = (
         Contract.objects.current()
-        .filter(Q(lead_provider=OuterRef("pk")) | Q(pk__in=partnered))
+        .of_provider(OuterRef("pk"))
         .order_by()
         .annotate(one=Value(1))
         .values("one")

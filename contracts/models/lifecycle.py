@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from commissioning.audited import AuditedQuerySet
+from commissioning.formats import format_date
 
 from .choices import ChangeGround, NoticeType
 from .dates import _sensible_date
@@ -63,7 +64,7 @@ class ContractChange(models.Model):
         ]
 
     def __str__(self):
-        return f"Change of {self.made_on:%d %B %Y}"
+        return f"Change of {format_date(self.made_on)}"
 
     @property
     def value_change_percent(self):

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
 from commissioning.audited import AuditedQuerySet
+from commissioning.formats import format_date, format_money
 from commissioning.fy import FinancialYear, amount_in_year, to_pennies
 
 from .bodies import CommissioningBody, FundingStream
@@ -129,7 +130,7 @@ class DatedAmount(models.Model):
         year = self.financial_year
         if year:
             return str(year)
-        return f"{self.start_date:%-d %B %Y} to {self.end_date:%-d %B %Y}"
+        return f"{format_date(self.start_date)} to {format_date(self.end_date)}"
 
     def amount_in(self, year):
         return amount_in_year(self.amount, self.start_date, self.end_date, year)
@@ -144,8 +145,8 @@ class DatedAmount(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {
-                    "end_date": f"The period ends ({self.end_date:%d %B %Y}) before it starts "
-                    f"({self.start_date:%d %B %Y})."
+                    "end_date": f"The period ends ({format_date(self.end_date)}) before it starts "
+                    f"({format_date(self.start_date)})."
                 }
             )
 
@@ -183,7 +184,7 @@ class ContractValue(DatedAmount):
         indexes = [models.Index(fields=["start_date", "end_date"])]
 
     def __str__(self):
-        return f"{self.period_label}: £{self.amount:,}"
+        return f"{self.period_label}: {format_money(self.amount)}"
 
 
 def _overdue_on(day):
@@ -266,7 +267,7 @@ class ExtensionOption(DatedAmount):
         indexes = [models.Index(fields=["status", "decision_due"])]
 
     def __str__(self):
-        amount = f": £{self.amount:,}" if self.amount is not None else ""
+        amount = f": {format_money(self.amount)}" if self.amount is not None else ""
         return f"Option {self.period_label}{amount}"
 
     @property
@@ -382,7 +383,7 @@ class ExtensionOption(DatedAmount):
                 amount=self.amount,
                 funding_stream=funding_stream or self.funding_stream,
                 payer=payer or self.payer,
-                note=f"Extension option exercised {timezone.localdate():%-d %B %Y}",
+                note=f"Extension option exercised {format_date(timezone.localdate())}",
             )
         if contract.end_date is None or contract.end_date < self.end_date:
             contract.end_date = self.end_date

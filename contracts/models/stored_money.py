@@ -29,6 +29,7 @@ from django.db import connection, models, transaction
 from django.db.models import F, Max, Min, Sum
 
 from commissioning import expressions
+from commissioning.formats import format_money
 from commissioning.fy import FinancialYear
 
 from .money import ContractValue
@@ -53,7 +54,7 @@ class ContractYearShare(models.Model):
         indexes = [models.Index(fields=["year", "amount"], name="share_year_amount")]
 
     def __str__(self):
-        return f"{FinancialYear(self.year)}: £{self.amount:,}"
+        return f"{FinancialYear(self.year)}: {format_money(self.amount)}"
 
 
 class ContractMoney(models.Model):
@@ -76,7 +77,7 @@ class ContractMoney(models.Model):
         ]
 
     def __str__(self):
-        return f"£{self.total_amount:,} (+ £{self.options_amount:,} options)"
+        return f"{format_money(self.total_amount)} (+ {format_money(self.options_amount)} options)"
 
 
 def write_money(contract_ids=None):

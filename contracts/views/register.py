@@ -1,7 +1,5 @@
 """The register pages: the filtered, sortable list of contracts with its exports, and one contract."""
 
-import functools
-
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
@@ -16,32 +14,11 @@ from contracts.filters import ContractFilter
 from contracts.models import (
     Contract,
     ContractChange,
-    ContractPartner,
-    ContractValue,
-    ExtensionOption,
 )
-from contracts.tables import STATUS_TAG_COLOURS, ContractTable, days_left
-from outcomes.models import KeyPerformanceIndicator, Outcome, OutcomeKind
+from contracts.tables import STATUS_TAG_COLOURS, ContractTable
+from outcomes.models import KeyPerformanceIndicator
 
 REGISTER_PAGE_SIZE = 50
-
-
-def register_queryset():
-    """Current contracts with everything the register table shows, in one query per page."""
-    return _register_queryset_on(timezone.localdate()).all()
-
-
-@functools.lru_cache(maxsize=2)
-def _register_queryset_on(day):
-    # Building these annotations (status, totals, value apportioned to the
-    # year) costs more than rendering a dozen rows; they depend only on the
-    # day, so build them once a day and hand out clones, never this queryset.
-    return (
-        Contract.objects.current()
-        .select_related("category", "lead_provider")
-        .with_status(today=day)
-        .with_stored_money(FinancialYear.containing(day), name="value_in_current_year")
-    )
 
 
 class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
@@ -62,7 +39,7 @@ class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
 
     def get_queryset(self):
         # The page's 50 rows are looked up late: keys first, then those rows (late_rows()).
-        return register_queryset().late_rows()
+        return Contract.objects.for_register().late_rows()
 
     def get_template_names(self):
         if self.request.htmx and not self.request.htmx.history_restore_request:
@@ -135,20 +112,7 @@ class ContractDetailView(DetailView):
         self.sub_lines = [row for row in found if row is not contract]
         prefetch_related_objects(
             [contract],
-            Prefetch(
-                "partners",
-                queryset=ContractPartner.objects.select_related("provider").order_by(
-                    "role", "area", "provider__name"
-                ),
-            ),
-            Prefetch(
-                "values", queryset=ContractValue.objects.select_related("funding_stream", "payer")
-            ),
-            Prefetch(
-                "options",
-                queryset=ExtensionOption.objects.select_related("funding_stream", "payer"),
-            ),
-            Prefetch("outcomes", queryset=Outcome.objects.select_related("measure")),
+            *Contract.printed_parts(),
             Prefetch("changes", queryset=ContractChange.objects.order_by("made_on", "pk")),
         )
         contract.kpi_rows = KeyPerformanceIndicator.objects.filter(contract=contract).rows()
@@ -157,33 +121,13 @@ class ContractDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contract = self.object
-        amounts = [*contract.values.all(), *contract.options.all()]
-        context["funding_streams"] = distinct(amount.funding_stream for amount in amounts)
-        # A value without a payer is paid by the lead commissioner.
-        context["payers"] = distinct(
-            value.payer or contract.lead_commissioner for value in contract.values.all()
-        )
         context["status_tag_class"] = STATUS_TAG_COLOURS.get(contract.current_status, "")
-        context["ending_in_days"] = days_left(contract.end_date, contract.current_status)
         context["values_by_year"] = contract.values_by_year()
         context["current_year"] = FinancialYear.current()
-        context["outcome_groups"] = outcomes_by_kind(contract.outcomes.all())
+        context["outcome_sections"] = contract.outcome_sections()
         context["sub_lines"] = self.sub_lines
         context.update(contract.names_in("cohorts", "co_commissioners"))
         context["show_internal_notes"] = self.request.user.is_staff and bool(
             contract.internal_notes
         )
         return context
-
-
-def distinct(items):
-    """The items that are not None, each once, in first-seen order."""
-    return list(dict.fromkeys(item for item in items if item is not None))
-
-
-def outcomes_by_kind(outcomes):
-    """``[(kind label, [outcomes])]`` in the order the kinds are declared, skipping empty kinds."""
-    groups = {kind: [] for kind in OutcomeKind}
-    for outcome in outcomes:
-        groups[OutcomeKind(outcome.kind)].append(outcome)
-    return [(kind.label, kind, items) for kind, items in groups.items() if items]

@@ -16,11 +16,11 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 
+from commissioning.formats import format_date, format_money
 from commissioning.fy import (
     PENNY,
     FinancialYear,
     excerpt,
-    format_money,
     is_plain_money,
     parse_amount,
     parse_date,
@@ -81,10 +81,10 @@ def read_date(value, note=_no_note, end=False):
     if parsed.month_only:
         which = "last" if end else "first"
         note(
-            f"read “{shown(value).strip()}” as {parsed.day:%-d %B %Y}, the {which} day of the month"
+            f"read “{shown(value).strip()}” as {format_date(parsed.day)}, the {which} day of the month"
         )
     elif not parsed.plain:
-        note(f"read “{shown(value).strip()}” as {parsed.day:%-d %B %Y}")
+        note(f"read “{shown(value).strip()}” as {format_date(parsed.day)}")
     return parsed.day
 
 

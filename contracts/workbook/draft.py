@@ -18,7 +18,8 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from commissioning.fy import FinancialYear, apportion, format_money, to_pennies
+from commissioning.formats import format_money
+from commissioning.fy import FinancialYear, apportion, to_pennies
 
 from .columns import (
     CATEGORIES,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
+from commissioning.formats import format_date
 from commissioning.fy import FinancialYear, parse_amount, parse_date
 
 from .cells import CellError, read_choice, read_email, read_phone, read_url, shown
@@ -434,7 +435,7 @@ def _contract_from_row(draft, cells, source):
     end = _date(cells.get("end_date"), text.get("end_date"), True, "end date", checks)
     review = _date(cells.get("review_date"), text.get("review_date"), True, "review date", checks)
     if start and end and end < start:
-        checks.append(f"the end date {end:%-d %B %Y} is before the start {start:%-d %B %Y}")
+        checks.append(f"the end date {format_date(end)} is before the start {format_date(start)}")
         start = end = None
     values["start_date"], values["end_date"] = start, end
     total = _amount(cells.get("total_value"), text.get("total_value"), "total value", checks)
@@ -449,7 +450,9 @@ def _contract_from_row(draft, cells, source):
         values["value_note"] = "; ".join(notes)[:300]
     if review:
         values["internal_notes"] = "\n".join(
-            part for part in (values["internal_notes"], f"Review date: {review:%-d %B %Y}") if part
+            part
+            for part in (values["internal_notes"], f"Review date: {format_date(review)}")
+            if part
         )
     draft.add(CONTRACTS.name, values, source, checks)
     for item in placed:
@@ -527,7 +530,9 @@ def _date(value, text, end, label, checks):
         return None
     if parsed.month_only:
         which = "last" if end else "first"
-        checks.append(f"{label} “{text}” read as {parsed.day:%-d %B %Y}, the {which} of the month")
+        checks.append(
+            f"{label} “{text}” read as {format_date(parsed.day)}, the {which} of the month"
+        )
     return parsed.day
 
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import docx
 
+from commissioning.formats import format_date
 from commissioning.fy import FinancialYear, parse_amount, parse_date
 
 from .columns import CONTRACTS, OPTIONS, OUTCOMES, PARTNERS, VALUES
@@ -469,7 +470,7 @@ class RowReader:
                 finish = _add_months(start, 12)
                 contract.values = [Placed(start, finish, amount)]
                 contract.checks.append(
-                    f"{money(amount)} from {start:%-d %B %Y} with no end: 12 months assumed"
+                    f"{money(amount)} from {format_date(start)} with no end: 12 months assumed"
                 )
                 return
             contract.value_note = contract.value_note or f"{money(amount)}; no dates given"
@@ -501,7 +502,7 @@ class RowReader:
         start = _add_months(end + datetime.timedelta(days=1), -12)
         contract.values = [Placed(start, end, amount)]
         contract.checks.append(
-            f"{money(amount)} up to {end:%-d %B %Y}: read as the total for the 12 months before"
+            f"{money(amount)} up to {format_date(end)}: read as the total for the 12 months before"
         )
 
     def _included_in(self, contract, block):

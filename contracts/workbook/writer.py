@@ -13,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from commissioning.formats import looks_like_formula
 from contracts.models import (
     Category,
     Cohort,
@@ -103,8 +104,8 @@ def _data_row(worksheet, sheet, record):
         if isinstance(value, str):
             value = _spreadsheet_text(value)
         cell = WriteOnlyCell(worksheet, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            # Text, never a formula: "=== Summary" is what someone typed.
+        if looks_like_formula(value):
+            # Text, never a formula: "=== Summary" or "-10% on last year" is what someone typed.
             cell.data_type = "s"
         if column.type == CellType.DATE:
             cell.number_format = DATE_FORMAT
@@ -134,29 +135,8 @@ def export_contracts(contracts=None, include_archived=False):
     if not include_archived:
         contracts = contracts.filter(archived_at__isnull=True)
     return (
-        contracts.select_related("category", "lead_provider", "lead_commissioner", "parent")
+        contracts.with_printed_relations()
         .prefetch_related(
-            "cohorts",
-            "co_commissioners",
-            Prefetch(
-                "partners",
-                ContractPartner.objects.select_related("provider").order_by(
-                    "area", "provider__name", "pk"
-                ),
-            ),
-            Prefetch(
-                "values",
-                ContractValue.objects.select_related("funding_stream", "payer").order_by(
-                    "start_date", "end_date", "pk"
-                ),
-            ),
-            Prefetch(
-                "options",
-                ExtensionOption.objects.select_related("funding_stream", "payer").order_by(
-                    "start_date", "end_date", "pk"
-                ),
-            ),
-            Prefetch("outcomes", Outcome.objects.select_related("measure").order_by("order", "pk")),
             Prefetch(
                 "kpis",
                 KeyPerformanceIndicator.objects.select_related("measure").order_by("order", "pk"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Value, When, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,19 +21,18 @@ from commissioning.dataversion import register_version
 from commissioning.fy import FinancialYear
 from contracts.alerts import receives_alerts
 from contracts.models import (
+    ENDING_SOON_BANDS,
     AlertPreference,
     Contract,
     ContractValue,
     ExtensionOption,
     OpenDecision,
-    add_months,
 )
 from providers.models import Provider
 from reports.as_of import as_of, as_of_query
 from reports.charts import Bar, bar_chart
 
 YEARS_SHOWN = 5
-ENDING_BANDS = (3, 6, 12)  # months
 # Rows listed in each "ending soon" and "decisions due" table; the count says how many in all.
 LISTED_ROWS = 20
 DASHBOARD_CACHE_SECONDS = 60 * 60
@@ -133,25 +132,21 @@ def _first_rows_of_each(queryset, group, order_by):
 
 
 def _ending_soon(today):
-    """Running contracts ending within the longest band, split into bands of months."""
-    limits = {months: add_months(today, months) for months in ENDING_BANDS}
-    band = Case(
-        *[When(end_date__lte=limits[months], then=Value(months)) for months in ENDING_BANDS],
-        output_field=IntegerField(),
-    )
+    """Running contracts ending soon, split into the bands of ENDING_SOON_BANDS."""
     contracts = _first_rows_of_each(
         Contract.objects.current()
-        .ending_within(ENDING_BANDS[-1], today=today)
+        .ending_soon(today)
+        .with_ending_band(today)
         .with_value_in(FinancialYear.containing(today), name="value_this_year_amount")
         .select_related("lead_provider"),
-        band,
+        F("ending_within_months"),
         [F("end_date").asc(), F("reference").asc()],
     )
     for contract in contracts:
-        contract.days_left_on_day = (contract.end_date - today).days
+        contract.days_left_on_day = contract.days_left(today)
     sizes = {contract.group: contract.group_size for contract in contracts}
     bands, earlier = [], 0
-    for months in ENDING_BANDS:
+    for months in ENDING_SOON_BANDS:
         listed = [contract for contract in contracts if contract.group == months]
         bands.append(
             {
@@ -179,8 +174,8 @@ def _decisions_due(today):
         [F("decision_date").asc(), F("contract__reference").asc()],
     )
     return (
-        [option for option in options if option.group],
-        [option for option in options if not option.group],
+        [option for option in options if option.is_overdue],
+        [option for option in options if not option.is_overdue],
     )
 
 

@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from commissioning.formats import format_money
 from commissioning.fy import (
     FinancialYear,
     amount_in_year,
     apportion,
-    format_money,
     is_plain_money,
     parse_amount,
     parse_date,

@@ -10,12 +10,12 @@ import pytest
 from django.test import RequestFactory
 from django.utils.html import conditional_escape, format_html
 
+from commissioning.formats import spreadsheet_safe
 from commissioning.tables import (
     MoneyColumn,
     RegisterTable,
     SortedByColumnsOnly,
     UkDateColumn,
-    neutralise_formula,
 )
 from providers.models import Provider
 from tests.factories import ProviderFactory
@@ -38,12 +38,12 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_text_a_spreadsheet_would_run_gets_a_leading_apostrophe(text, exported):
-    assert neutralise_formula(text) == exported
+    assert spreadsheet_safe(text) == exported
 
 
 @pytest.mark.parametrize("value", [Decimal("-5"), -5, None, datetime.date(2024, 3, 31)])
 def test_numbers_dates_and_blanks_are_exported_unchanged(value):
-    assert neutralise_formula(value) == value
+    assert spreadsheet_safe(value) == value
 
 
 class ProviderCheckTable(RegisterTable):
@@ -107,7 +107,7 @@ def test_fast_export_values_match_django_tables2s_own():
     ProviderFactory(name="=cmd|' /C calc'!A0", kind="cic", website="", notes="<b>x</b>")
     ProviderFactory(name="Plain", kind="charity", charity_number="123")
     table = ProviderCheckTable(Provider.objects.order_by("name"))
-    stock = [[neutralise_formula(value) for value in row] for row in tables.Table.as_values(table)]
+    stock = [[spreadsheet_safe(value) for value in row] for row in tables.Table.as_values(table)]
     assert list(table.as_values()) == stock
     assert stock[1][0] == "'=cmd|' /C calc'!A0"
 

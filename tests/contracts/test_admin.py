@@ -363,7 +363,7 @@ def test_a_valid_contract_is_saved_with_its_value(admin_client):
 def test_an_end_date_before_the_start_is_shown_on_the_form(admin_client):
     response = post_new_contract(admin_client, start_date="2024-04-01", end_date="2024-03-31")
     assert response.status_code == 200
-    assert "The end date (31 March 2024) is before the start date (01 April 2024)." in (
+    assert "The end date (31 March 2024) is before the start date (1 April 2024)." in (
         errors_on(response)
     )
     assert not Contract.objects.exists()
@@ -386,7 +386,7 @@ def test_a_value_period_that_ends_before_it_starts_is_shown_on_the_form(admin_cl
         **one_inline("values", start_date="2024-04-01", end_date="2024-03-01", amount="10"),
     )
     assert response.status_code == 200
-    assert "ends (01 March 2024) before it starts" in errors_on(response)
+    assert "ends (1 March 2024) before it starts" in errors_on(response)
     assert not Contract.objects.exists()
 
 

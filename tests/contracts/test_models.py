@@ -56,7 +56,7 @@ def test_a_live_contract_past_its_end_date_is_ended():
 def test_a_contract_ending_today_is_still_live():
     contract = ContractFactory(status=Status.LIVE, end_date=timezone.localdate())
     assert contract.current_status == Status.LIVE
-    assert contract.days_to_end == 0
+    assert contract.days_left() == 0
     assert Contract.objects.with_status().get().current_status == Status.LIVE
 
 
@@ -75,15 +75,43 @@ def test_a_contract_not_running_keeps_its_status_whatever_its_dates(status):
 def test_an_open_ended_contract_never_ends_by_date():
     contract = ContractFactory(status=Status.LIVE, start_date=None, end_date=None)
     assert contract.current_status == Status.LIVE
-    assert contract.days_to_end is None
+    assert contract.days_left() is None
     assert contract.max_end_date is None
     assert list(Contract.objects.live(today=TODAY)) == [contract]
 
 
-def test_days_to_end_count_down_and_go_negative_once_past():
-    today = timezone.localdate()
-    assert ContractFactory(end_date=today + days(30)).days_to_end == 30
-    assert ContractFactory(end_date=today - days(3)).days_to_end == -3
+# Ending soon: days_left, ending_band and their SQL twin ------------------------
+
+
+@pytest.mark.parametrize(
+    ("end_date", "status", "days_left", "band"),
+    [
+        (TODAY, Status.LIVE, 0, 3),
+        (D(2024, 9, 15), Status.LIVE, 92, 3),
+        (D(2024, 9, 16), Status.EXTENDED, 93, 6),
+        (D(2024, 12, 15), Status.LIVE, 183, 6),
+        (D(2024, 12, 16), Status.LIVE, 184, 12),
+        (D(2025, 6, 15), Status.LIVE, 365, 12),
+        (D(2025, 6, 16), Status.LIVE, None, None),
+        (TODAY - days(1), Status.LIVE, None, None),
+        (TODAY + days(5), Status.PLANNED, None, None),
+        (TODAY + days(5), Status.TERMINATED, None, None),
+        (None, Status.LIVE, None, None),
+    ],
+)
+def test_ending_soon_counts_days_left_and_bands_at_their_edges(end_date, status, days_left, band):
+    contract = ContractFactory(status=status, end_date=end_date)
+    assert contract.days_left(TODAY) == days_left
+    assert contract.ending_band(TODAY) == band
+    annotated = Contract.objects.with_ending_band(TODAY).get()
+    assert annotated.ending_within_months == band
+    assert Contract.objects.ending_soon(TODAY).exists() == (band is not None)
+
+
+def test_ends_in_words_says_the_days_left_in_one_sentence():
+    assert ContractFactory(end_date=TODAY + days(1)).ends_in_words(TODAY) == "ends in 1 day"
+    assert ContractFactory(end_date=TODAY + days(30)).ends_in_words(TODAY) == "ends in 30 days"
+    assert ContractFactory(end_date=TODAY + days(400)).ends_in_words(TODAY) == ""
 
 
 def test_in_status_filters_on_the_derived_status():
@@ -116,13 +144,13 @@ def test_ending_within_includes_today_and_the_last_day_of_the_window():
     ContractFactory(reference="PAST", end_date=TODAY - days(1))
     ContractFactory(reference="OPEN", end_date=None)
     ContractFactory(reference="PLANNED", status=Status.PLANNED, end_date=TODAY + days(5))
-    assert references(Contract.objects.ending_within(6, today=TODAY)) == ["EDGE", "TODAY"]
+    assert references(Contract.objects.ending_within(6, TODAY)) == ["EDGE", "TODAY"]
 
 
 def test_ending_within_a_window_that_ends_in_february_stops_on_its_last_day():
     ContractFactory(reference="LEAP", end_date=D(2024, 2, 29))
     ContractFactory(reference="MARCH", end_date=D(2024, 3, 1))
-    soon = Contract.objects.ending_within(6, today=D(2023, 8, 31))
+    soon = Contract.objects.ending_within(6, D(2023, 8, 31))
     assert references(soon) == ["LEAP"]
 
 
@@ -336,7 +364,7 @@ def test_decisions_due_within_includes_overdue_and_leaves_out_decided_options():
     ExtensionOptionFactory(
         contract=contract, year=2029, decision_due=D(2024, 7, 1), status=OptionStatus.DECLINED
     )
-    due = ExtensionOption.objects.decisions_due_within(3, today=TODAY)
+    due = ExtensionOption.objects.decisions_due_within(3, TODAY)
     assert [option.start_date.year for option in due] == [2025, 2026]
 
 
@@ -613,7 +641,7 @@ def test_archiving_hides_a_contract_from_the_current_register():
     assert not kept.is_archived
 
 
-def test_for_provider_finds_lead_and_partner_contracts_once_each():
+def test_of_provider_finds_lead_and_partner_contracts_once_each():
     provider = ProviderFactory()
     led = ContractFactory(reference="LED", lead_provider=provider)
     ContractPartnerFactory(contract=led, provider=provider, area="North")
@@ -621,17 +649,17 @@ def test_for_provider_finds_lead_and_partner_contracts_once_each():
     partnered = ContractFactory(reference="PARTNER")
     ContractPartnerFactory(contract=partnered, provider=provider)
     ContractFactory(reference="OTHER")
-    assert references(Contract.objects.for_provider(provider)) == ["LED", "PARTNER"]
+    assert references(Contract.objects.of_provider(provider)) == ["LED", "PARTNER"]
 
 
-def test_for_body_finds_lead_and_co_commissioned_contracts_once_each():
+def test_of_body_finds_lead_and_co_commissioned_contracts_once_each():
     council = CommissioningBodyFactory(name="County council")
     led = ContractFactory(reference="LED", lead_commissioner=council)
     led.co_commissioners.add(council)
     co = ContractFactory(reference="CO")
     co.co_commissioners.add(council, CommissioningBodyFactory())
     ContractFactory(reference="OTHER")
-    assert references(Contract.objects.for_body(council)) == ["CO", "LED"]
+    assert references(Contract.objects.of_body(council)) == ["CO", "LED"]
 
 
 def test_a_value_describes_its_period_as_a_year_or_as_dates():
@@ -654,3 +682,41 @@ def test_history_records_each_change_to_a_contract():
     contract.title = "After"
     contract.save()
     assert [row.title for row in contract.history.order_by("history_date")] == ["Before", "After"]
+
+
+def test_funded_by_finds_a_stream_named_on_a_value_or_only_on_an_option():
+    grant, duty, other = (FundingStreamFactory(name=name) for name in ("Grant", "Duty", "Other"))
+    by_value = ContractFactory(reference="VALUE")
+    ContractValueFactory(contract=by_value, funding_stream=grant)
+    by_option = ContractFactory(reference="OPTION")
+    ExtensionOptionFactory(contract=by_option, funding_stream=duty)
+    ContractFactory(reference="NONE")
+    assert references(Contract.objects.funded_by(grant)) == ["VALUE"]
+    assert references(Contract.objects.funded_by(duty)) == ["OPTION"]
+    assert references(Contract.objects.funded_by(other)) == []
+    assert by_option.funding_streams == [duty]
+
+
+def test_a_contracts_funding_streams_are_each_named_once_values_first():
+    grant, duty = FundingStreamFactory(name="Grant"), FundingStreamFactory(name="Duty")
+    contract = ContractFactory()
+    ExtensionOptionFactory(contract=contract, year=2025, funding_stream=duty)
+    ContractValueFactory(contract=contract, year=2023, funding_stream=grant)
+    ContractValueFactory(contract=contract, year=2024, funding_stream=duty)
+    ContractValueFactory(contract=contract, year=2022, funding_stream=None)
+    assert contract.funding_streams == [grant, duty]
+
+
+def test_for_register_lists_current_contracts_with_status_totals_and_value_that_day():
+    live = ContractFactory(reference="LIVE", status=Status.LIVE, end_date=D(2024, 6, 14))
+    ContractValueFactory(contract=live, year=2024, amount=Decimal("1200"))
+    ContractValueFactory(contract=live, year=2023, amount=Decimal("800"))
+    ContractFactory(reference="GONE").archive()
+    on_the_day = Contract.objects.for_register(TODAY).get()
+    assert on_the_day.reference == "LIVE"
+    assert on_the_day.current_status == Status.ENDED  # its end date was the day before
+    assert on_the_day.total_amount == Decimal("2000")
+    assert on_the_day.value_in_current_year == Decimal("1200")
+    a_year_before = Contract.objects.for_register(D(2023, 6, 15)).get()
+    assert a_year_before.current_status == Status.LIVE
+    assert a_year_before.value_in_current_year == Decimal("800")

@@ -117,3 +117,25 @@ def test_deleting_a_contract_deletes_its_outcomes():
     outcome = OutcomeFactory()
     outcome.contract.delete()
     assert not Outcome.objects.exists()
+
+
+def test_sections_group_outcomes_under_one_set_of_headings_in_order():
+    outcomes = [
+        Outcome(kind=OutcomeKind.AWARD, text="Quality mark"),
+        Outcome(kind=OutcomeKind.RESULT, text="87% felt safer"),
+        Outcome(kind=OutcomeKind.RESULT, text="90% coped better"),
+        Outcome(kind=OutcomeKind.TESTIMONIAL, text="They listened."),
+    ]
+    sections = Outcome.sections(outcomes)
+    assert [(s.heading, len(s.outcomes), s.is_qualitative) for s in sections] == [
+        ("Results", 2, False),
+        ("Testimonials", 1, True),
+        ("Awards and recognition", 1, True),
+    ]
+
+
+def test_the_period_is_shown_beside_a_statement_only_when_the_text_does_not_say_it():
+    award = Outcome(text="Howard League winner (Nov 2022)", period_label="Nov 2022")
+    result = Outcome(text="87% felt safer", period_label="2021–22 service users")
+    assert award.shown_period == ""
+    assert result.shown_period == "2021–22 service users"

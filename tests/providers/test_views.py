@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from commissioning.fy import FinancialYear, amount_in_year, format_money
+from commissioning.formats import format_money
+from commissioning.fy import FinancialYear, amount_in_year
 from contracts.models import ContractPartner
 from tests.conftest import PAGE_MOST_QUERIES
 from tests.factories import (

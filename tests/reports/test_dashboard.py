@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from commissioning.fy import FinancialYear, amount_in_year, format_money
+from commissioning.formats import format_money
+from commissioning.fy import FinancialYear, amount_in_year
 from contracts.models import OptionStatus, Status, add_months
 from tests.factories import (
     CategoryFactory,

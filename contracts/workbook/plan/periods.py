@@ -1,5 +1,7 @@
 """Sheets whose rows cover a period (Values, Options): a financial year, or two dates."""
 
+from commissioning.formats import format_date
+
 from .children import PERIOD_FIELDS, ChildSheet
 
 
@@ -24,7 +26,7 @@ class PeriodSheet(ChildSheet):
             if (start is not None and start != year.start) or (end is not None and end != year.end):
                 importer.errors.append(
                     row.error(
-                        f"{year} runs from {year.start:%-d %B %Y} to {year.end:%-d %B %Y}, but "
+                        f"{year} runs from {format_date(year.start)} to {format_date(year.end)}, but "
                         "start_date and end_date say otherwise; give a financial_year or dates, "
                         "not both.",
                         "financial_year",
