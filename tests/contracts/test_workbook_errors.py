@@ -82,7 +82,7 @@ CELL_ERRORS = [
         3,
         "start_date",
         "1850-04-01",
-        "Values row 3, column start_date: 01 April 1850 is outside the dates the register holds",
+        "Values row 3, column start_date: 1 April 1850 is outside the dates the register holds",
     ),
     (
         "Values",
@@ -90,7 +90,7 @@ CELL_ERRORS = [
         "end_date",
         "2023-01-31",
         "Values row 3, column end_date: The period ends (31 January 2023) before it starts "
-        "(01 April 2023).",
+        "(1 April 2023).",
     ),
     (
         "Values",
@@ -113,7 +113,7 @@ CELL_ERRORS = [
         "end_date",
         "2021-03-31",
         "Contracts row 2, column end_date: The end date (31 March 2021) is before the start "
-        "date (01 April 2022).",
+        "date (1 April 2022).",
     ),
     (
         "Contracts",
