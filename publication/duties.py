@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from commissioning.formats import format_date
 from contracts.models import (
     PUBLISHABLE_STATUSES,
     Contract,
@@ -175,7 +176,7 @@ def _act_duties(contract, today):
                 duties.append(
                     Duty(
                         f"Publish a contract change notice for the change of "
-                        f"{change.made_on.day} {change.made_on:%B %Y} (beyond 10% of value or "
+                        f"{format_date(change.made_on)} (beyond 10% of value or "
                         "term), before it takes effect, and record it against the change.",
                         change.made_on,
                         NoticeType.UK10,
