@@ -174,8 +174,8 @@ def _decisions_due(today):
         [F("decision_date").asc(), F("contract__reference").asc()],
     )
     return (
-        [option for option in options if option.is_overdue],
-        [option for option in options if not option.is_overdue],
+        [option for option in options if option.is_overdue_on_day],
+        [option for option in options if not option.is_overdue_on_day],
     )
 
 
