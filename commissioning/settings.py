@@ -328,10 +328,24 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Error reports are mailed from a background thread with EMAIL_TIMEOUT, and a
+        # mail server that refuses or never answers is logged, never felt by the visitor.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "commissioning.errors.ErrorMailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every rendering step at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Replaces Django's default "django" logger, whose mail handler sends inside the request.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Security ------------------------------------------------------------------
@@ -409,6 +423,8 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", False),
+            # Seconds to wait for the mail server; error reports never wait longer.
+            "timeout": env_int("EMAIL_TIMEOUT", 5, minimum=1),
         },
     }
 }
