@@ -360,6 +360,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# TRUSTED_PROXIES: how many reverse proxies of our own stand in front of gunicorn
+# (0 by default: X-Forwarded-For is then ignored, as anyone can send it). Behind
+# one nginx that appends to X-Forwarded-For, set 1, so lock-outs are per visitor
+# rather than for everyone behind the proxy's address.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "commissioning.auth_backends.client_address"
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, and with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60

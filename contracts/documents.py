@@ -227,7 +227,7 @@ class ContractSummary(Document):
     def contract(self):
         """The contract with everything it prints; 404 for an unknown reference."""
         return get_object_or_404(
-            Contract.objects.with_printed_relations(), reference=self.reference
+            Contract.objects.current().with_printed_relations(), reference=self.reference
         )
 
     @property

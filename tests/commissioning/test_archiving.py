@@ -65,3 +65,20 @@ def test_the_delete_action_is_not_offered_to_editors(editor_client):
     page = editor_client.get("/admin/contracts/contract/").content.decode()
     assert 'value="archive_selected"' in page
     assert 'value="delete_selected"' not in page
+
+
+def test_every_page_and_document_of_an_archived_contract_is_not_found(editor_client):
+    """Each URL naming a contract by reference reads it through Contract.objects.current()."""
+    from django.urls import get_resolver
+
+    contract = ContractFactory(reference="ARCHIVED")
+    contract.archive()
+    by_reference = [
+        f"/contracts/{pattern.pattern._route.replace('<slug:reference>', 'ARCHIVED')}"
+        for pattern in get_resolver("contracts.urls").url_patterns
+        if "<slug:reference>" in getattr(pattern.pattern, "_route", "")
+    ]
+
+    assert "/contracts/ARCHIVED/summary.pdf" in by_reference
+    for url in by_reference:
+        assert editor_client.get(url).status_code == 404, url

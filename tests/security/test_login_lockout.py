@@ -102,3 +102,38 @@ def test_a_successful_sign_in_resets_the_count(editor):
     page = response.content.decode()
     assert WRONG_PASSWORD in page  # the form again, with its error: not locked out
     assert "Sign-in locked" not in page
+
+
+def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(settings, editor):
+    """With TRUSTED_PROXIES=1 the lock-out follows X-Forwarded-For's last entry, not the proxy."""
+    from tests.conftest import PASSWORD
+
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    attacker = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    fail_to_sign_in(attacker, "/accounts/login/", editor.username, 5)
+    assert (
+        attacker.post(
+            "/accounts/login/", {"username": editor.username, "password": PASSWORD}
+        ).status_code
+        == 429
+    )
+
+    owner = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = owner.post("/accounts/login/", {"username": editor.username, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.9"
+
+
+def test_without_a_proxy_configured_a_forged_forwarded_header_is_ignored(settings, editor):
+    settings.TRUSTED_PROXIES = 0
+    first = Client(REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    fail_to_sign_in(first, "/accounts/login/", editor.username, 5)
+
+    # Changing the header does not escape the lock-out: the address is the connection's.
+    second = Client(REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="203.0.113.2")
+    response = fail_to_sign_in(second, "/accounts/login/", editor.username, 1)
+
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "192.0.2.50"
