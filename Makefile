@@ -57,9 +57,7 @@ run: install static system register
 	@$(RUN_ENV) $(PY) manage.py ensure_login
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	@echo "Emails (decision alerts: manage.py send_alerts) go to the console backend: printed in this terminal, never sent."
-	@trap 'kill 0' EXIT INT TERM; \
-	$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' & \
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(RUN_ENV) HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile -p $(PORT) || [ $$? -eq 130 ]
 
 test: install static system
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
