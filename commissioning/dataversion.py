@@ -140,6 +140,20 @@ def data_version():
     return DataVersion.objects.current()
 
 
+def locked_data_version():
+    """The data version now, its row locked until the transaction ends (PostgreSQL), so
+    writers that check it before writing take turns."""
+    from commissioning.models import DataVersion
+
+    return (
+        DataVersion.objects.select_for_update()
+        .filter(pk=1)
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    )
+
+
 def register_version():
     """The key for anything computed from the register: its data version and today's date
     (statuses and "value this year" follow the calendar). One read by primary key."""

@@ -16,13 +16,15 @@ or a generic error page), its messages say nothing about *what* changed, and
 this needs only a hidden field, a locked read and the history already kept.
 """
 
+import contextvars
 import copy
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import formats
 
 from commissioning.history import (
@@ -56,6 +58,59 @@ def count_versions_of(*models):
         )
 
 
+# Set while a parent's own form saves its inline rows: its version has just moved.
+_saving_with_parent = contextvars.ContextVar("saving_with_parent", default=False)
+
+
+@contextmanager
+def parts_saved_with_their_parent():
+    """Inline rows saved by their parent's checked form do not move the parent again."""
+    token = _saving_with_parent.set(True)
+    try:
+        yield
+    finally:
+        _saving_with_parent.reset(token)
+
+
+def count_versions_of_parts(parent, *models):
+    """A change to any row of ``models`` (saved or deleted) is a new version of its ``parent``.
+
+    A contract's values, options, partners and outcomes are part of it: an
+    editor holding the contract open must not save over a change to one of them
+    made elsewhere (its own admin page, an import, any form), so such a change
+    moves the contract's version too, and that editor's save is refused with the
+    usual message. The rows also carry versions of their own (``count_versions_of``),
+    so their own admin pages are checked like contracts.
+    """
+    count_versions_of(*models)
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _move_parent_version(parent),
+                sender=model,
+                weak=False,
+                dispatch_uid=f"commissioning.locking.parent.{signal}.{model._meta.label}",
+            )
+
+
+def _move_parent_version(parent):
+    def move(sender, instance, raw=False, **kwargs):
+        if raw or _saving_with_parent.get():
+            return
+        parent_model = sender._meta.get_field(parent).related_model
+        owner = parent_model._default_manager.filter(pk=getattr(instance, f"{parent}_id")).first()
+        if owner is None:  # the parent itself is being deleted
+            return
+        if kwargs.get("signal") is post_delete:
+            verb = "removed"
+        else:
+            verb = "added" if kwargs.get("created") else "changed"
+        owner._change_reason = f"its {sender._meta.verbose_name} “{instance}” was {verb}"
+        owner.save(update_fields=["version"])
+
+    return move
+
+
 def changes_since(instance, seen_version):
     """Plain-words lines describing each save of ``instance`` after ``seen_version``."""
     records = list(
@@ -72,6 +127,7 @@ def changes_since(instance, seen_version):
         changes = changed_fields(previous, record)
         names = related_names_for(changes)
         described = "; ".join(describe_change(*change, names) for change in changes)
+        described = described or getattr(record, "history_change_reason", None) or ""
         lines.append(
             f"{person_name(record.history_user)} saved it at {readable_moment(record.history_date)}: "
             + (described or "no field you can edit here changed")
@@ -185,6 +241,11 @@ class VersionCheckedAdminMixin:
                     "is saved now: changes you made in them were not kept, so make them again.",
                 )
         return super().get_inline_formsets(request, formsets, inline_instances, obj)
+
+    def save_related(self, request, form, formsets, change):
+        # This form's own check covered its inline rows, and its save moved the version.
+        with parts_saved_with_their_parent():
+            super().save_related(request, form, formsets, change)
 
     @staticmethod
     def is_stale(request, obj):

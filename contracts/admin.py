@@ -328,7 +328,7 @@ class ContractAdmin(VersionCheckedAdminMixin, ArchivingAdminMixin, SimpleHistory
 
 
 @admin.register(ExtensionOption)
-class ExtensionOptionAdmin(SimpleHistoryAdmin):
+class ExtensionOptionAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
     list_display = ["contract", "period_label", "money", "status", "decision_due"]
     list_filter = ["status"]
     search_fields = ["contract__reference", "contract__title"]
@@ -352,7 +352,7 @@ class ExtensionOptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContractValue)
-class ContractValueAdmin(SimpleHistoryAdmin):
+class ContractValueAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
     list_display = ["contract", "period_label", "money", "funding_stream", "payer"]
     list_filter = ["funding_stream", "payer"]
     search_fields = ["contract__reference", "contract__title"]

@@ -6,9 +6,10 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts"
 
     def ready(self):
-        from commissioning.locking import count_versions_of
+        from commissioning.locking import count_versions_of, count_versions_of_parts
 
-        from .models import Contract, stored_money
+        from .models import Contract, ContractPartner, ContractValue, ExtensionOption, stored_money
 
         count_versions_of(Contract)
+        count_versions_of_parts("contract", ContractValue, ExtensionOption, ContractPartner)
         stored_money.connect()

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commissioning.locking import VersionCheckedAdminMixin
+
 from .models import KeyPerformanceIndicator, Measure, Outcome, PerformanceRating
 
 
@@ -12,7 +14,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
     list_display = ["short_text", "contract", "kind", "measure", "value", "unit", "cohort"]
     list_filter = ["kind", "measure", "unit", "contract__category"]
     search_fields = ["text", "contract__reference", "contract__title", "cohort", "source"]

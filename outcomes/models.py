@@ -161,6 +161,8 @@ class Outcome(models.Model):
     is_published = models.BooleanField(
         default=True, help_text="Untick to keep this out of published schedules."
     )
+    # Optimistic locking (commissioning.locking): up one on every save of this row.
+    version = models.PositiveIntegerField(default=1, editable=False)
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()

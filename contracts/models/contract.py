@@ -932,6 +932,8 @@ class ContractPartner(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
     area = models.CharField(max_length=100, blank=True, help_text="e.g. North, West, South.")
     description = models.CharField(max_length=300, blank=True)
+    # Optimistic locking (commissioning.locking): up one on every save of this row.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
     objects = AuditedQuerySet.as_manager()

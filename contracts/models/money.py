@@ -173,6 +173,8 @@ class ContractValue(DatedAmount):
     contract = models.ForeignKey(
         "contracts.Contract", on_delete=models.CASCADE, related_name="values"
     )
+    # Optimistic locking (commissioning.locking): up one on every save of this row.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -256,6 +258,8 @@ class ExtensionOption(DatedAmount):
         null=True, blank=True, validators=[_sensible_date], help_text="Deadline to decide."
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Optimistic locking (commissioning.locking): up one on every save of this row.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 

@@ -22,6 +22,7 @@ from django.urls import path
 from django.views import View
 from openpyxl import load_workbook
 
+from commissioning.dataversion import data_version, locked_data_version
 from commissioning.filters import FinancialYearField
 from contracts.models import Contract
 
@@ -105,6 +106,37 @@ class WorkbookImportView(View):
             },
         )
 
+    def render_upload(self, request, **context):
+        return self.render(
+            request,
+            "admin/contracts/import_upload.html",
+            form=WorkbookUploadForm(),
+            title="Import a workbook",
+            **context,
+        )
+
+    def preview(self, request, stored, name, token, report, seen_version=None):
+        """The changes the workbook would make, remembered with the register's version
+        (``seen_version``: read before the check that made ``report``)."""
+        if report.errors:
+            stored.unlink(missing_ok=True)
+            return self.render_upload(request, report=report, file_name=name)
+        # Confirming applies exactly this preview: if anything in the register changes
+        # before then (another import, an edit), the confirmation is refused.
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "name": name,
+            "register_version": data_version() if seen_version is None else seen_version,
+        }
+        return self.render(
+            request,
+            "admin/contracts/import_preview.html",
+            report=report,
+            token=token,
+            file_name=name,
+            title=f"Check the changes from {name}",
+        )
+
 
 class UploadView(WorkbookImportView):
     template = "admin/contracts/import_upload.html"
@@ -114,11 +146,6 @@ class UploadView(WorkbookImportView):
         abandon_pending_upload(request)
         return self.render(
             request, self.template, form=WorkbookUploadForm(), title="Import a workbook"
-        )
-
-    def render_upload(self, request, **context):
-        return self.render(
-            request, self.template, form=WorkbookUploadForm(), title="Import a workbook", **context
         )
 
     def post(self, request):
@@ -154,27 +181,14 @@ class UploadView(WorkbookImportView):
                     extension,
                     as_of=form.cleaned_data.get("written_in"),
                 )
+            seen_version = data_version()
             report = import_workbook(stored, dry_run=True)
             kept = not report.errors
         finally:
             # A refused upload (or one whose checking failed) is never left behind.
             if not kept:
                 stored.unlink(missing_ok=True)
-        return self.preview(request, stored, upload.name, token, report)
-
-    def preview(self, request, stored, name, token, report):
-        if report.errors:
-            stored.unlink(missing_ok=True)
-            return self.render_upload(request, report=report, file_name=name)
-        request.session[SESSION_KEY] = {"token": token, "name": name}
-        return self.render(
-            request,
-            "admin/contracts/import_preview.html",
-            report=report,
-            token=token,
-            file_name=name,
-            title=f"Check the changes from {name}",
-        )
+        return self.preview(request, stored, upload.name, token, report, seen_version)
 
 
 class DraftDownloadView(UploadView):
@@ -225,6 +239,18 @@ class ConfirmView(WorkbookImportView):
                 "That upload has expired or was already imported: upload the workbook again.",
             )
             return redirect("admin:contracts_contract_import")
+        # Locked until this request's transaction ends: two confirmations queue here,
+        # and the second sees the version the first one's import moved.
+        now = locked_data_version()
+        if now != pending.get("register_version"):
+            messages.warning(
+                request,
+                "The register has changed since you checked this workbook (someone saved an "
+                "edit or another import), so nothing was imported. Below is what importing it "
+                "would change now: check it and import again.",
+            )
+            report = import_workbook(stored, dry_run=True)
+            return self.preview(request, stored, pending.get("name", ""), token, report, now)
         del request.session[SESSION_KEY]
         try:
             report = import_workbook(stored, user=request.user)
