@@ -315,6 +315,39 @@ def measure_real_register(report, say):
     measure_cached_download(report, say)
 
 
+def measure_hostile_uploads(report, say):
+    """Each hostile workbook checked as the admin upload checks it; the worst is reported."""
+    import tempfile
+    from pathlib import Path
+
+    from bench.hostile import HOSTILE_UPLOADS
+    from contracts.workbook import import_workbook
+
+    worst = None
+    with tempfile.TemporaryDirectory() as folder:
+        for label, build in HOSTILE_UPLOADS.items():
+            path = Path(folder) / "hostile.xlsx"
+            path.write_bytes(build())
+            size_kb = path.stat().st_size / 1024
+            run = in_child(lambda path=path: len(import_workbook(path, dry_run=True).errors))
+            if run.error:
+                value = "error: " + run.error.strip().splitlines()[-1][:100]
+            else:
+                value = (
+                    f"{run.seconds:.2f} s, peak +{run.peak_mb:.0f} MB, {size_kb:.1f} KB file, "
+                    f"{run.result} problem(s) reported"
+                )
+                if worst is None or run.seconds > worst[1].seconds:
+                    worst = (label, run)
+            report.add_extra(f"Hostile upload: {label}", value)
+            say(f"Hostile upload, {label}: {value}")
+    if worst is not None:
+        label, run = worst
+        report.add_extra(
+            "Hostile upload, the worst", f"{label}: {run.seconds:.2f} s, peak +{run.peak_mb:.0f} MB"
+        )
+
+
 # The run --------------------------------------------------------------------
 
 
@@ -353,6 +386,9 @@ def run_all(engine, say, options, checkpoint=lambda report: None):
                 if path:
                     path.unlink(missing_ok=True)
                 checkpoint(report)
+        if not options.pages_only:
+            measure_hostile_uploads(report, say)
+            checkpoint(report)
         if not (options.pages_only or options.no_pdf):
             measure_real_register(report, say)
     connection.close()
