@@ -155,7 +155,8 @@ class NamedChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        text = " ".join(str(value).split())
+        # PostgreSQL refuses NUL in any text it is sent: no name holds one anyway.
+        text = " ".join(str(value).replace("\x00", "").split())
         queryset = self.queryset
         if text.isascii() and text.isdigit() and len(text) <= 18:  # an id, from an old link
             found = queryset.filter(pk=int(text)).first()

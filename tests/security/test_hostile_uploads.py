@@ -21,7 +21,13 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from contracts.models import Contract
 from contracts.workbook import import_workbook
-from contracts.workbook.reader import MAX_CELL_CHARS, MAX_MESSAGE_CHARS
+from contracts.workbook.columns import SHEETS
+from contracts.workbook.reader import (
+    DRAFT_COLUMNS,
+    EXTRA_COLUMNS,
+    MAX_CELL_CHARS,
+    MAX_MESSAGE_CHARS,
+)
 
 from ..contracts.workbook_files import build_workbook, set_cell, valid_sheets
 
@@ -233,11 +239,6 @@ def test_a_declared_dimension_of_16384_columns_is_not_read(tmp_path, monkeypatch
     monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", measured)
 
     assert messages(path) == []
-    from contracts.workbook.columns import SHEETS
-    from contracts.workbook.reader import DRAFT_COLUMNS, EXTRA_COLUMNS
-
-    # The widest sheet's columns (Contracts, with the publication columns) and 20 more:
-    # nowhere near the 16,384 the file declares.
     widest = max(len(sheet.columns) for sheet in SHEETS) + len(DRAFT_COLUMNS) + EXTRA_COLUMNS
     assert widths and max(widths) <= widest < 100
 
