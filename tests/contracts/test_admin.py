@@ -426,6 +426,7 @@ def test_a_duplicate_reference_is_shown_on_the_form(admin_client):
 def test_an_option_overlapping_committed_values_is_shown_on_the_form(admin_client):
     contract = ContractFactory(reference="OVER")
     ContractValueFactory(contract=contract, year=2024)
+    contract.refresh_from_db()  # adding the value moved the contract's version
     data = contract_form(
         reference="OVER",
         category=contract.category_id,
