@@ -4,40 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0008_renewal_decisions_and_alerts'),
+        ("contracts", "0008_renewal_decisions_and_alerts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contractpartner',
-            name='version',
+            model_name="contractpartner",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='contractvalue',
-            name='version',
+            model_name="contractvalue",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='extensionoption',
-            name='version',
+            model_name="extensionoption",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalcontractpartner',
-            name='version',
+            model_name="historicalcontractpartner",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalcontractvalue',
-            name='version',
+            model_name="historicalcontractvalue",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalextensionoption',
-            name='version',
+            model_name="historicalextensionoption",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]
