@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.models import Contract, ContractValue
 from outcomes.models import Outcome
+from tests.commissioning.test_locking import change_url, open_form, two_editors
 from tests.contracts.workbook_files import build_workbook, set_cell, valid_sheets
 from tests.factories import ContractFactory, ContractValueFactory, OutcomeFactory
-from tests.security.test_optimistic_locking import change_url, open_form, two_editors
 
 pytestmark = pytest.mark.django_db
 
