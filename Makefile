@@ -19,7 +19,7 @@ help:
 	@echo "make run    - set up, load the register and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - set up and run the whole test suite (DATABASE_URL for PostgreSQL)"
 	@echo "make bench  - benchmarks (writes bench/results.md)"
-	@echo "make load   - bounded load test against gunicorn on loopback"
+	@echo "make load   - bounded Locust load test with faults, on loopback"
 	@echo "make lint   - ruff check, ruff format --check, makemigrations --check"
 
 $(INSTALLED): pyproject.toml
@@ -67,9 +67,15 @@ test: install static system
 bench: install static system
 	$(PY) -m bench.run $(BENCH_ARGS)
 
-# Bounded load test: 20 signed-in users for at most 60 s (LOAD_SECONDS, default 30) on
-# gunicorn and a scratch PostgreSQL database (DATABASE_URL's server), loopback only.
-load: install static system
+# Bounded load test (loadtest/run.py): Locust on loopback for LOAD_SECONDS (default 45, at
+# most 90) against gunicorn, the task worker and a private PostgreSQL cluster of its own
+# (port LOAD_PG_PORT, 5440; the shared server is never touched), with three faults injected.
+LOAD_INSTALLED := $(VENV)/.load-installed
+$(LOAD_INSTALLED): pyproject.toml $(INSTALLED)
+	$(PY) -m pip install --quiet '.[dev,load]'
+	@touch $@
+
+load: install static system $(LOAD_INSTALLED)
 	$(PY) loadtest/run.py
 
 lint: install

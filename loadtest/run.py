@@ -1,23 +1,32 @@
-"""`make load`: a bounded load test of the register on gunicorn and PostgreSQL, loopback only.
+"""`make load`: Locust against gunicorn and a private PostgreSQL, with faults, loopback only.
 
-Builds a scratch PostgreSQL database from the real register, serves it with
-gunicorn on 127.0.0.1 with production settings (HTTPS left to the proxy),
-signs in 20 virtual users and has them read, for LOAD_SECONDS (at most 60):
-the register page, a contract page and that contract's PDF summary, in turn.
-Prints requests per second and the 95th-percentile response time per page;
-exits 1 if any request failed or was not a 200.
-
-Environment: DATABASE_URL (a PostgreSQL server; default the local one),
-LOAD_USERS (20), LOAD_SECONDS (30, capped at 60), LOAD_PORT (8015),
-LOAD_WORKERS (gunicorn workers, 3).
+1. Creates a private PostgreSQL cluster in a temporary directory (initdb as the
+   ``postgres`` OS user when run as root; trust auth; port LOAD_PG_PORT, 5440),
+   migrates it and loads the real register. The shared server is never touched.
+2. Starts gunicorn (LOAD_WORKERS, 3) on 127.0.0.1:LOAD_PORT (8015) with
+   production settings and ``manage.py db_worker`` for background schedules.
+3. Runs loadtest/locustfile.py headless for LOAD_SECONDS (45, at most 90):
+   viewers reading pages and PDFs, editors saving contracts and values in admin.
+4. Meanwhile injects faults: asks for a large schedule (SCHEDULE_BACKGROUND_ROWS
+   is set low so it goes to the task worker), kills the task worker with
+   SIGKILL while it renders and starts a new one; kills one gunicorn worker
+   with SIGKILL; restarts PostgreSQL (``pg_ctl restart -m fast``).
+5. Afterwards: looks every acknowledged (302) write's marker up in the
+   database (history rows), counts the schedule's task rows and stored PDFs,
+   prints requests per second, p95 per page, errors by kind (503s while the
+   database was down apart from others) and acknowledged versus stored writes.
+   Exits 1 on a lost or doubled write, a 500, an unexpected error, or a
+   schedule lost or rendered twice. Tears everything down.
 """
 
+import contextlib
 import http.cookiejar
+import json
 import os
 import re
 import secrets
+import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,25 +37,88 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import (
+    ack_vs_stored,
+    classify_errors,
+    p95,
+)
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+SECONDS = max(10.0, min(float(os.environ.get("LOAD_SECONDS", "45")), 90.0))
 USERS = int(os.environ.get("LOAD_USERS", "20"))
-SECONDS = min(float(os.environ.get("LOAD_SECONDS", "30")), 60.0)
+EDITORS = int(os.environ.get("LOAD_EDITORS", "4"))
 PORT = int(os.environ.get("LOAD_PORT", "8015"))
+PG_PORT = int(os.environ.get("LOAD_PG_PORT", "5440"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "3"))
-SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 BASE = f"http://127.0.0.1:{PORT}"
-USERNAME, PASSWORD = "load-test-viewer", secrets.token_urlsafe(16)
+PASSWORD = secrets.token_urlsafe(16)
 
 
-def scratch_database():
-    if not SERVER.startswith(("postgres://", "postgresql://")):
-        sys.exit("make load needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-    name = f"register_load_{os.getpid()}"
-    parts = urllib.parse.urlsplit(SERVER)
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
-    return name, admin, urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+def as_postgres(*command, **options):
+    """Run a PostgreSQL server command as the postgres OS user (initdb refuses root)."""
+    if os.geteuid() == 0:
+        command = ("runuser", "-u", "postgres", "--", *command)
+    return subprocess.run(command, check=True, **options)
+
+
+def pg_bin(name):
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if not found:
+        sys.exit(f"make load needs PostgreSQL's server programs ({name}) installed.")
+    return str(found[-1])
+
+
+class PrivateCluster:
+    def __init__(self):
+        self.directory = tempfile.mkdtemp(prefix="register-load-pg-")
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self.url = f"postgres://postgres@127.0.0.1:{PG_PORT}/register"
+
+    def create(self):
+        as_postgres(
+            pg_bin("initdb"),
+            "-D",
+            self.directory,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            stdout=subprocess.DEVNULL,
+        )
+        self.ctl("start")
+        subprocess.run(
+            [
+                "psql",
+                f"postgres://postgres@127.0.0.1:{PG_PORT}/postgres",
+                "-qc",
+                "CREATE DATABASE register",
+            ],
+            check=True,
+        )
+
+    def ctl(self, action, *extra):
+        as_postgres(
+            pg_bin("pg_ctl"),
+            "-D",
+            self.directory,
+            "-o",
+            f"-p {PG_PORT} -k {self.directory} -c listen_addresses=127.0.0.1",
+            "-l",
+            f"{self.directory}/server.log",
+            "-w",
+            *extra,
+            action,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def destroy(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.ctl("stop", "-m", "fast")
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def production_environment(database_url, media_root):
@@ -58,27 +130,16 @@ def production_environment(database_url, media_root):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HTTPS_ONLY": "false",  # loopback HTTP: in production a proxy terminates TLS
         "ADMINS": "nobody@localhost",
-        "EMAIL_HOST": "localhost",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": "9",  # nothing listens: error reports fail fast, off the request
         "SERVER_EMAIL": "nobody@localhost",
         "MEDIA_ROOT": media_root,
         "LOG_LEVEL": "WARNING",
+        "SCHEDULE_BACKGROUND_ROWS": "5",
     }
 
 
-def manage(environment, *arguments):
-    subprocess.run([PYTHON, "manage.py", *arguments], cwd=REPOSITORY, env=environment, check=True)
-
-
-def prepare(environment):
-    manage(environment, "migrate", "--noinput", "-v0")
-    manage(environment, "load_register")
-    script = (
-        "from django.contrib.auth.models import Group, User;"
-        f"u = User.objects.create_user({USERNAME!r}, password={PASSWORD!r});"
-        "u.groups.add(Group.objects.get(name='viewer'));"
-        "from contracts.models import Contract;"
-        "print(Contract.objects.current().order_by('reference').values_list('reference', flat=True)[0])"
-    )
+def django_shell(environment, script):
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", script],
         cwd=REPOSITORY,
@@ -90,8 +151,47 @@ def prepare(environment):
     return result.stdout.strip().splitlines()[-1]
 
 
-def start_gunicorn(environment):
-    server = subprocess.Popen(
+def prepare(environment):
+    for arguments in (["migrate", "--noinput", "-v0"], ["load_register"]):
+        subprocess.run(
+            [PYTHON, "manage.py", *arguments], cwd=REPOSITORY, env=environment, check=True
+        )
+    script = f"""
+import json
+from django.contrib.auth.models import Group, User
+from contracts.models import Contract, ContractValue
+viewer = User.objects.create_user("load-viewer", password={PASSWORD!r})
+viewer.groups.add(Group.objects.get(name="viewer"))
+editors = []
+for n in range({EDITORS}):
+    editor = User.objects.create_user(f"load-editor-{{n}}", password={PASSWORD!r}, is_staff=True)
+    editor.groups.add(Group.objects.get(name="editor"))
+    editors.append(editor.username)
+contracts = []
+for contract in Contract.objects.current().order_by("reference"):
+    value = ContractValue.objects.filter(contract=contract).order_by("pk").first()
+    if value:
+        contracts.append(f"{{contract.reference}}:{{contract.pk}}:{{value.pk}}")
+    if len(contracts) == {max(EDITORS, 8)}:
+        break
+print(json.dumps({{"editors": editors, "contracts": contracts}}))
+"""
+    return json.loads(django_shell(environment, script))
+
+
+def start(command, environment, log):
+    return subprocess.Popen(
+        command,
+        cwd=REPOSITORY,
+        env=environment,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_gunicorn(environment, log):
+    server = start(
         [
             PYTHON,
             "-m",
@@ -106,12 +206,10 @@ def start_gunicorn(environment):
             "--log-level",
             "warning",
         ],
-        cwd=REPOSITORY,
-        env=environment,
-        start_new_session=True,
+        environment,
+        log,
     )
-    # The first request imports the whole project: allow a busy machine a minute.
-    give_up = time.monotonic() + 60
+    give_up = time.monotonic() + 90  # the first request imports the whole project
     while time.monotonic() < give_up:
         try:
             urllib.request.urlopen(f"{BASE}/accounts/login/", timeout=30).read()
@@ -122,122 +220,310 @@ def start_gunicorn(environment):
     sys.exit("gunicorn did not start")
 
 
-def stop(server):
+def start_worker(environment, log):
+    return start(
+        [
+            PYTHON,
+            "manage.py",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.5",
+            "--no-startup-delay",
+        ],
+        environment,
+        log,
+    )
+
+
+def stop(process):
     try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
-def signed_in_opener():
+def children(pid):
+    try:
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+    except OSError:
+        return []
+
+
+def signed_in_opener(username):
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     page = opener.open(f"{BASE}/accounts/login/", timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode(
-        {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
     ).encode()
     request = urllib.request.Request(
         f"{BASE}/accounts/login/", data=body, headers={"Referer": f"{BASE}/accounts/login/"}
     )
-    final = opener.open(request, timeout=30)
-    if "/accounts/login/" in final.geturl():
+    status, _ = fetch(opener, request)
+    if status != 302:
         sys.exit("the load-test user could not sign in")
     return opener
 
 
-def virtual_user(opener, pages, deadline, timings, errors, lock):
-    turn = 0
-    while time.monotonic() < deadline:
-        label, url = pages[turn % len(pages)]
-        turn += 1
-        started = time.monotonic()
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *arguments, **keywords):
+        return None
+
+
+def fetch(opener, url):
+    try:
+        with opener.open(url, timeout=60) as response:
+            return response.status, response.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location")
+
+
+class Faults:
+    """The timeline of faults, run in a thread beside Locust; records what happened when."""
+
+    def __init__(self, environment, cluster, server, worker_log):
+        self.environment, self.cluster, self.server = environment, cluster, server
+        self.worker_log = worker_log
+        self.worker = None
+        self.events = []  # (time, text)
+        self.windows = {}  # fault name -> (start, end) in epoch seconds
+        self.schedule_task = None
+        self.problems = []
+
+    def note(self, text):
+        self.events.append((time.time(), text))
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+    def run(self, started):
+        def at(fraction):
+            time.sleep(max(0.0, started + SECONDS * fraction - time.monotonic()))
+
         try:
-            with opener.open(url, timeout=60) as response:
-                response.read()
-                status = response.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        except OSError as error:
-            status = f"{type(error).__name__}: {error}"
-        elapsed = time.monotonic() - started
-        with lock:
-            if status == 200:
-                timings.setdefault(label, []).append(elapsed)
-            else:
-                errors.append((label, url, status))
+            self.schedule_fault(at)
+            at(0.35)
+            workers = children(self.server.pid)
+            if workers:
+                killed = time.time()
+                os.kill(workers[0], signal.SIGKILL)
+                self.windows["the gunicorn worker kill"] = (killed, killed)
+                self.note(f"gunicorn worker {workers[0]} killed (SIGKILL)")
+            at(0.55)
+            down = time.time()
+            self.cluster.ctl("restart", "-m", "fast")
+            self.windows["the database outage"] = (down, time.time())
+            self.note(f"PostgreSQL restarted (-m fast) in {time.time() - down:.1f} s")
+        except Exception as error:
+            self.problems.append(f"fault injection failed: {error!r}")
+            self.note(self.problems[-1])
+
+    def schedule_fault(self, at):
+        opener = signed_in_opener("load-viewer")
+        at(0.1)
+        status, location = fetch(opener, f"{BASE}/contracts/schedule.pdf")
+        match = re.search(r"/reports/schedule/([0-9a-f-]{36})/", location or "")
+        if status != 302 or not match:
+            self.problems.append(f"the large schedule was not queued ({status} {location})")
+            self.note(self.problems[-1])
+            return
+        self.schedule_task = match.group(1)
+        self.note(f"large schedule queued as task {self.schedule_task}")
+        # Wait until the worker has taken it (RUNNING), then kill the worker mid-render.
+        give_up = time.monotonic() + 20
+        while time.monotonic() < give_up and self.task_status() != "RUNNING":
+            time.sleep(0.2)
+        time.sleep(0.3)
+        os.killpg(self.worker.pid, signal.SIGKILL)
+        self.worker.wait()
+        self.note(f"task worker killed (SIGKILL) while the task was {self.task_status()}")
+        time.sleep(1)
+        self.worker = start_worker(self.environment, self.worker_log)
+        self.note("task worker restarted")
+
+    def task_status(self):
+        return psql(
+            self.cluster,
+            f"SELECT status FROM django_tasks_database_dbtaskresult WHERE id = '{self.schedule_task}'",
+        )
 
 
-def p95(values):
-    return (
-        statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+def psql(cluster, sql):
+    result = subprocess.run(
+        ["psql", cluster.url, "-tAc", sql], capture_output=True, text=True, check=False
     )
+    return result.stdout.strip()
+
+
+def stored_markers(environment, markers):
+    """For each marker: how many saves wrote it (contract and value history rows)."""
+    script = f"""
+import json
+from contracts.models import Contract, ContractValue
+from results import saves_by_value
+markers = set({sorted(markers)!r})
+rows = Contract.history.order_by("id", "history_id").values_list("id", "internal_notes")
+found = saves_by_value(rows, markers)
+rows = ContractValue.history.order_by("id", "history_id").values_list("id", "note")
+for marker, count in saves_by_value(rows, markers).items():
+    found[marker] = found.get(marker, 0) + count
+print(json.dumps(found))
+"""
+    environment = {**environment, "PYTHONPATH": str(Path(__file__).resolve().parent)}
+    return json.loads(django_shell(environment, script))
+
+
+def schedule_outcome(cluster, media_root, task_id):
+    if not task_id:
+        return None
+    rows = psql(
+        cluster,
+        "SELECT status || ' ' || coalesce(finished_at::text, '-') FROM "
+        "django_tasks_database_dbtaskresult WHERE task_path LIKE '%render_schedule'",
+    ).splitlines()
+    pdfs = [path for path in Path(media_root).rglob("*.pdf") if "schedule" in str(path)]
+    return rows, pdfs
+
+
+def read_jsonl(path):
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def report(log_dir, elapsed, faults, found, schedule):
+    requests = read_jsonl(log_dir / "requests.jsonl")
+    writes = read_jsonl(log_dir / "writes.jsonl")
+    failures = []
+    pages = {}
+    for row in requests:
+        if 200 <= row["status"] < 400:
+            pages.setdefault(row["page"], []).append(row["ms"])
+    print(
+        f"\n{USERS} Locust users ({EDITORS} editor slots) for {elapsed:.0f} s; gunicorn "
+        f"({WORKERS} workers), db_worker and a private PostgreSQL on loopback"
+    )
+    print(f"{'page':<22} {'answered':>9} {'median ms':>10} {'p95 ms':>8}")
+    every = []
+    for page in sorted(pages):
+        values = sorted(pages[page])
+        every += values
+        print(f"{page:<22} {len(values):>9} {values[len(values) // 2]:>10.0f} {p95(values):>8.0f}")
+    if every:
+        every.sort()
+        print(f"{'all':<22} {len(every):>9} {every[len(every) // 2]:>10.0f} {p95(every):>8.0f}")
+    print(f"Requests per second (answered, any status): {len(requests) / elapsed:.1f}")
+
+    kinds = classify_errors(requests, faults.windows)
+    print("Errors by kind:" + ("" if kinds else " none"))
+    for kind, count in sorted(kinds.items()):
+        print(f"  {kind}: {count}")
+    unexpected = {k: v for k, v in kinds.items() if not k.startswith("during ")}
+    if unexpected:
+        failures.append(f"errors outside the database outage: {unexpected}")
+
+    summary = ack_vs_stored(writes, found)
+    print(
+        f"Writes: {summary['attempted']} attempted, {summary['acknowledged']} acknowledged (302), "
+        f"{summary['stored']} of those stored, {len(summary['lost'])} lost, "
+        f"{len(summary['doubled'])} stored twice; not acknowledged: {summary['refused']}"
+    )
+    if summary["lost"] or summary["doubled"]:
+        failures.append(f"lost {summary['lost'][:5]} doubled {summary['doubled'][:5]}")
+
+    if schedule is None:
+        failures.append("the large schedule was never queued")
+    else:
+        rows, pdfs = schedule
+        print(f"Large schedule: task rows {rows}; stored schedule PDFs: {len(pdfs)}")
+        if len(rows) != 1 or not rows[0].startswith("SUCCESSFUL") or len(pdfs) != 1:
+            failures.append("the schedule killed with its worker was not completed exactly once")
+    failures += faults.problems
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures or not requests else 0
 
 
 def main():
-    name, admin, database_url = scratch_database()
+    cluster = PrivateCluster()
     media_root = tempfile.mkdtemp(prefix="register-load-media-")
-    environment = production_environment(database_url, media_root)
-    server = None
+    log_dir = Path(tempfile.mkdtemp(prefix="register-load-logs-"))
+    environment = production_environment(cluster.url, media_root)
+    server = faults = None
+    server_log = (log_dir / "gunicorn.log").open("w")
+    worker_log = (log_dir / "worker.log").open("w")
+    locust_log = (log_dir / "locust.log").open("w")
     try:
-        reference = prepare(environment)
-        server = start_gunicorn(environment)
-        print(f"Serving on {BASE}; signing in {USERS} users", flush=True)
-        pages = [
-            ("register", f"{BASE}/contracts/"),
-            ("contract page", f"{BASE}/contracts/{reference}/"),
-            ("contract PDF", f"{BASE}/contracts/{reference}/summary.pdf"),
-        ]
-        openers = [signed_in_opener() for _ in range(USERS)]
-        try:
-            openers[0].open(pages[2][1], timeout=60).read()
-        except urllib.error.HTTPError as error:
-            if error.code != 404:
-                raise
-            print("The contract PDF URL is not there yet (404): loading the pages only.")
-            pages = pages[:2]
-        timings, errors, lock = {}, [], threading.Lock()
-        deadline = time.monotonic() + SECONDS
+        cluster.create()
+        print(f"Private PostgreSQL on 127.0.0.1:{PG_PORT} in {cluster.directory}", flush=True)
+        setup = prepare(environment)
+        server = start_gunicorn(environment, server_log)
+        faults = Faults(environment, cluster, server, worker_log)
+        faults.worker = start_worker(environment, worker_log)
+        print(f"Serving on {BASE}; Locust for {SECONDS:.0f} s", flush=True)
+        locust_environment = {
+            **os.environ,
+            "LOAD_LOG_DIR": str(log_dir),
+            "LOAD_PASSWORD": PASSWORD,
+            "LOAD_VIEWER": "load-viewer",
+            "LOAD_EDITORS": ",".join(setup["editors"]),
+            "LOAD_CONTRACTS": ",".join(setup["contracts"]),
+        }
         started = time.monotonic()
-        threads = [
-            threading.Thread(
-                target=virtual_user, args=(opener, pages, deadline, timings, errors, lock)
-            )
-            for opener in openers
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        injector = threading.Thread(target=faults.run, args=(started,))
+        injector.start()
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(REPOSITORY / "loadtest" / "locustfile.py"),
+                "--headless",
+                "--host",
+                BASE,
+                "--users",
+                str(USERS),
+                "--spawn-rate",
+                str(USERS),
+                "--run-time",
+                f"{SECONDS:.0f}s",
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--exit-code-on-error",
+                "0",
+            ],
+            env=locust_environment,
+            check=False,
+            stdout=locust_log,
+            stderr=subprocess.STDOUT,
+        )
         elapsed = time.monotonic() - started
+        injector.join()
+        # Give the restarted worker time to finish the schedule it took over.
+        give_up = time.monotonic() + 60
+        while faults.schedule_task and time.monotonic() < give_up:
+            if faults.task_status() in ("SUCCESSFUL", "FAILED"):
+                break
+            time.sleep(1)
+        markers = [row["marker"] for row in read_jsonl(log_dir / "writes.jsonl")]
+        found = stored_markers(environment, markers)
+        schedule = schedule_outcome(cluster, media_root, faults.schedule_task)
+        return report(log_dir, elapsed, faults, found, schedule)
     finally:
+        if faults is not None and faults.worker is not None:
+            stop(faults.worker)
         if server is not None:
             stop(server)
-        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=False)
-
-    total = sum(len(values) for values in timings.values())
-    every = [value for values in timings.values() for value in values]
-    print(
-        f"\n{USERS} users for {elapsed:.0f} s against gunicorn ({WORKERS} workers) and PostgreSQL"
-    )
-    print(f"{'page':<15} {'requests':>9} {'median ms':>10} {'p95 ms':>8}")
-    for label, _url in pages:
-        values = timings.get(label, [])
-        if values:
-            print(
-                f"{label:<15} {len(values):>9} {statistics.median(values) * 1000:>10.0f} "
-                f"{p95(values) * 1000:>8.0f}"
-            )
-    if every:
-        print(
-            f"{'all':<15} {total:>9} {statistics.median(every) * 1000:>10.0f} "
-            f"{p95(every) * 1000:>8.0f}"
-        )
-    print(f"Requests per second: {total / elapsed:.1f}; errors: {len(errors)}")
-    for label, url, status in errors[:10]:
-        print(f"  error: {label} {url}: {status}")
-    return 1 if errors or not total else 0
+        cluster.destroy()
+        shutil.rmtree(media_root, ignore_errors=True)
+        print(f"Logs kept in {log_dir}")
 
 
 if __name__ == "__main__":
