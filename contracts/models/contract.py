@@ -15,6 +15,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    StringAgg,
     Subquery,
     Sum,
     Value,
@@ -54,6 +55,10 @@ PUBLISHABLE_STATUSES = (*COMMITTED_STATUSES, Status.TERMINATED)
 ENDING_SOON_BANDS = (3, 6, 12)
 
 
+# Joins a list of names in one column; a character no name contains.
+NAME_SEPARATOR = "\x1f"
+
+
 class ContractQuerySet(AuditedQuerySet):
     _late_rows = False
 
@@ -87,6 +92,26 @@ class ContractQuerySet(AuditedQuerySet):
 
     def archived(self):
         return self.filter(archived_at__isnull=False)
+
+    def with_names(self, *relations):
+        """Annotate ``<relation>_names``: the names in each many-to-many list (cohorts,
+        co-commissioners) joined in the same query, for pages that print the names only.
+
+        Read them back as a sorted list with ``Contract.names_in(relation)``.
+        """
+        annotations = {}
+        for relation in relations:
+            field = self.model._meta.get_field(relation)
+            back = field.related_query_name()
+            names = (
+                field.related_model.objects.filter(**{back: OuterRef("pk")})
+                .order_by()
+                .values(back)
+                .annotate(joined=StringAgg("name", delimiter=Value(NAME_SEPARATOR)))
+                .values("joined")
+            )
+            annotations[f"{relation}_names"] = Subquery(names, output_field=models.TextField())
+        return self.annotate(**annotations)
 
     def with_status(self, today=None):
         """Annotate ``current_status``: a live or extended contract whose end date has passed is ended."""
@@ -615,26 +640,10 @@ class Contract(Archivable, models.Model):
     def natural_key(self):
         return (self.reference,)
 
-    def names_in(self, *relations):
-        """``{relation: [names]}`` for several many-to-many lists (cohorts, co-commissioners).
-
-        One query for all of them (a UNION ALL), each list by name, for pages
-        that print the names and nothing else.
-        """
-        parts = []
-        for index, relation in enumerate(relations):
-            field = self._meta.get_field(relation)
-            parts.append(
-                field.related_model.objects.filter(**{field.related_query_name(): self})
-                .order_by()
-                .values(list_index=Value(index), list_name=F("name"))
-            )
-        if not parts:
-            return {}
-        found = {relation: [] for relation in relations}
-        for row in parts[0].union(*parts[1:], all=True).order_by("list_index", "list_name"):
-            found[relations[row["list_index"]]].append(row["list_name"])
-        return found
+    def names_in(self, relation):
+        """The names in one many-to-many list, sorted, as ``with_names`` read them."""
+        joined = getattr(self, f"{relation}_names")
+        return sorted(joined.split(NAME_SEPARATOR)) if joined else []
 
     def clean(self):
         errors = {}

@@ -100,6 +100,7 @@ class ContractDetailView(DetailView):
             Contract.objects.current()
             .select_related("category", "lead_provider", "lead_commissioner", "parent")
             .with_status()
+            .with_names("cohorts", "co_commissioners")
             # parent__in a subquery, not parent__reference: each side of the OR uses its index.
             .filter(
                 Q(reference=reference) | Q(parent__in=Contract.objects.filter(reference=reference))
@@ -126,7 +127,8 @@ class ContractDetailView(DetailView):
         context["current_year"] = FinancialYear.current()
         context["outcome_sections"] = contract.outcome_sections()
         context["sub_lines"] = self.sub_lines
-        context.update(contract.names_in("cohorts", "co_commissioners"))
+        context["cohorts"] = contract.names_in("cohorts")
+        context["co_commissioners"] = contract.names_in("co_commissioners")
         context["show_internal_notes"] = self.request.user.is_staff and bool(
             contract.internal_notes
         )

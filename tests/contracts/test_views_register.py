@@ -559,10 +559,10 @@ def test_an_unknown_or_archived_contract_is_not_found(staff_client):
     assert staff_client.get("/contracts/ARCHIVED/").status_code == 404
 
 
-# SQL statements, three of them the session's (read it, the user, save it); not
+# SQL statements, two of them the session's (read it, the user; it is saved at most
+# once a minute); not
 # counting the SAVEPOINT/RELEASE pairs of ATOMIC_REQUESTS, as the bench does not.
-# 10 before the contract's changes and its KPIs with their ratings (one query each) were shown.
-CONTRACT_PAGE_MOST_QUERIES = 12
+CONTRACT_PAGE_MOST_QUERIES = 10
 SAVEPOINTS = 4  # the request's and the session save's, each opened and released
 
 
@@ -574,7 +574,7 @@ def edited(instance, user, **changes):
     instance.save()
 
 
-def test_a_contract_page_takes_at_most_12_queries_however_much_it_holds_and_has_done(
+def test_a_contract_page_takes_at_most_10_queries_however_much_it_holds_and_has_done(
     staff_client, django_user_model, django_assert_max_num_queries
 ):
     editor = django_user_model.objects.create_user("jane", first_name="Jane", last_name="Smith")
