@@ -95,7 +95,6 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "simple_history",
-    "django_tasks_db",
     "axes",
     "commissioning",
     "providers",
@@ -103,6 +102,9 @@ INSTALLED_APPS = [
     "outcomes",
     "reports",
     "publication",
+    # After commissioning, whose db_worker (the package's, plus taking back the
+    # tasks a killed worker left running) then takes the command's name.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
