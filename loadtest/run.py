@@ -10,7 +10,8 @@
 4. Meanwhile injects faults: asks for a large schedule (SCHEDULE_BACKGROUND_ROWS
    is set low so it goes to the task worker), kills the task worker with
    SIGKILL while it renders and starts a new one; kills one gunicorn worker
-   with SIGKILL; restarts PostgreSQL (``pg_ctl restart -m fast``).
+   with SIGKILL; restarts PostgreSQL (``pg_ctl restart -m fast``). An editor
+   imports the register's own workbook (exported at the start) through admin.
 5. Afterwards: looks every acknowledged (302) write's marker up in the
    database (history rows), counts the schedule's task rows and stored PDFs,
    prints requests per second, p95 per page, errors by kind (503s while the
@@ -176,7 +177,16 @@ for contract in Contract.objects.current().order_by("reference"):
         break
 print(json.dumps({{"editors": editors, "contracts": contracts}}))
 """
-    return json.loads(django_shell(environment, script))
+    setup = json.loads(django_shell(environment, script))
+    workbook = Path(environment["MEDIA_ROOT"]) / "load-register.xlsx"
+    subprocess.run(
+        [PYTHON, "manage.py", "export_register", str(workbook)],
+        cwd=REPOSITORY,
+        env=environment,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return {**setup, "workbook": workbook}
 
 
 def start(command, environment, log):
@@ -279,18 +289,60 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(opener, url):
+def fetch(opener, url, body=False):
+    """(status, Location), or with ``body`` (status, Location, page text)."""
     try:
-        with opener.open(url, timeout=60) as response:
-            return response.status, response.headers.get("Location")
+        with opener.open(url, timeout=120) as response:
+            answer = response.status, response.headers.get("Location"), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Location")
+        answer = error.code, error.headers.get("Location"), error.read()
+    return (*answer[:2], answer[2].decode(errors="replace")) if body else answer[:2]
+
+
+def csrf_token(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def import_workbook(username, workbook):
+    """Upload ``workbook`` in admin and confirm it, as an editor; what happened, in words."""
+    opener = signed_in_opener(username)
+    url = f"{BASE}/admin/contracts/contract/import/"
+    status, _, page = fetch(opener, url, body=True)
+    boundary = secrets.token_hex(16)
+    body = b"".join(
+        [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"'
+            f"\r\n\r\n{csrf_token(page)}\r\n".encode(),
+            f'--{boundary}\r\nContent-Disposition: form-data; name="workbook"; '
+            f'filename="register.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode(),
+            Path(workbook).read_bytes(),
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": url},
+    )
+    status, _, page = fetch(opener, request, body=True)
+    for attempt in range(1, 4):
+        token = re.search(r'name="token" value="([^"]+)"', page)
+        if status != 200 or not token:
+            return f"upload answered {status} without a preview"
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": csrf_token(page), "token": token.group(1)}
+        ).encode()
+        confirm = urllib.request.Request(f"{url}confirm/", data=form, headers={"Referer": url})
+        status, location, page = fetch(opener, confirm, body=True)
+        if status == 302:
+            return f"confirmed (302 to {location}) at attempt {attempt}"
+    return f"not confirmed after 3 attempts (last answer {status}: the register kept changing)"
 
 
 class Faults:
     """The timeline of faults, run in a thread beside Locust; records what happened when."""
 
-    def __init__(self, environment, cluster, server, worker_log):
+    def __init__(self, environment, cluster, server, worker_log, setup):
         self.environment, self.cluster, self.server = environment, cluster, server
         self.worker_log = worker_log
         self.worker = None
@@ -298,6 +350,8 @@ class Faults:
         self.windows = {}  # fault name -> (start, end) in epoch seconds
         self.schedule_task = None
         self.problems = []
+        self.setup = setup
+        self.imported = None
 
     def note(self, text):
         self.events.append((time.time(), text))
@@ -309,6 +363,9 @@ class Faults:
 
         try:
             self.schedule_fault(at)
+            at(0.2)
+            self.imported = import_workbook(self.setup["editors"][0], self.setup["workbook"])
+            self.note(f"workbook import: {self.imported}")
             at(0.35)
             workers = children(self.server.pid)
             if workers:
@@ -445,6 +502,9 @@ def report(log_dir, elapsed, faults, found, schedule):
         print(f"Large schedule: task rows {rows}; stored schedule PDFs: {len(pdfs)}")
         if len(rows) != 1 or not rows[0].startswith("SUCCESSFUL") or len(pdfs) != 1:
             failures.append("the schedule killed with its worker was not completed exactly once")
+    print(f"Workbook import (admin upload + confirm, as an editor): {faults.imported}")
+    if not (faults.imported or "").startswith("confirmed"):
+        failures.append(f"the workbook import was not confirmed: {faults.imported}")
     failures += faults.problems
     for failure in failures:
         print(f"FAILED: {failure}")
@@ -465,7 +525,7 @@ def main():
         print(f"Private PostgreSQL on 127.0.0.1:{PG_PORT} in {cluster.directory}", flush=True)
         setup = prepare(environment)
         server = start_gunicorn(environment, server_log)
-        faults = Faults(environment, cluster, server, worker_log)
+        faults = Faults(environment, cluster, server, worker_log, setup)
         faults.worker = start_worker(environment, worker_log)
         print(f"Serving on {BASE}; Locust for {SECONDS:.0f} s", flush=True)
         locust_environment = {
