@@ -1,6 +1,11 @@
-"""Idle sign-out without a database write on every page."""
+"""Idle sign-out without a database write on every page; a lost database as 503, not 400."""
 
 import time
+
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+from .errors import DATABASE_UNAVAILABLE
 
 # How stale a session's last save may grow before a request saves it again. A
 # signed-in session ends SESSION_COOKIE_AGE after its last save, so the idle
@@ -39,3 +44,23 @@ class IdleSessionMiddleware:
         if now - session.get(SAVED_AT, 0) >= REFRESH_SECONDS:
             session[SAVED_AT] = now
         return response
+
+
+class SessionStore(DatabaseSessionStore):
+    """Django's database sessions (SESSION_ENGINE), reporting a lost database as such.
+
+    Django's store turns *any* database error while saving an existing session
+    into ``UpdateError``, which the session middleware answers with 400
+    "session interrupted" (meant for a session deleted by a concurrent logout).
+    When the database has gone away (``make load`` restarting PostgreSQL showed
+    it), the visitor gets the site's 503 page instead, like every other request
+    of that moment: a lost connection is raised as itself.
+    """
+
+    def save(self, must_create=False):
+        try:
+            return super().save(must_create=must_create)
+        except UpdateError as error:
+            if isinstance(error.__context__, DATABASE_UNAVAILABLE):
+                raise error.__context__ from None
+            raise

@@ -375,6 +375,8 @@ AXES_CLIENT_IP_CALLABLE = "commissioning.auth_backends.client_address"
 # with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Django's database sessions, but a lost database gives the 503 page, not a 400.
+SESSION_ENGINE = "commissioning.sessions"
 SESSION_COOKIE_HTTPONLY = True
 
 # HTTPS_ONLY (default: on in production) turns on the redirect to HTTPS, HSTS
