@@ -75,7 +75,9 @@ def test_the_public_transparency_page_has_no_accessibility_violations(
 ):
     from contracts.models import Contract
 
-    Contract.objects.update(is_published=True)
+    for contract in Contract.objects.all():
+        contract.is_published = True
+        contract.save()
     settings.PUBLIC_REGISTER = True
     anonymous_page.goto("/published/")
     assert anonymous_page.get_by_role("heading", level=1).inner_text() == "Contracts and grants"
