@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts.views import pdf, register
+from contracts.views import decisions, pdf, register
 
 app_name = "contracts"
 
@@ -10,4 +10,9 @@ urlpatterns: list = [
     path("<slug:reference>/summary.pdf", pdf.summary_pdf, name="summary-pdf"),
     path("", register.ContractRegisterView.as_view(), name="list"),
     path("<slug:reference>/", register.ContractDetailView.as_view(), name="detail"),
+    path(
+        "<slug:reference>/decisions/<slug:subject>/",
+        decisions.record_decision,
+        name="record-decision",
+    ),
 ]

@@ -887,7 +887,7 @@ class Contract(Archivable, models.Model):
         the contract's end when it is running and no available option continues it (the
         rule ``OpenDecision.all_on`` applies to many contracts in SQL)."""
         day = day or timezone.localdate()
-        records = list(self.decisions.all())
+        records = self._decision_records()
         by_option = {record.option_id: record for record in records if record.option_id}
         options = [option for option in self.options.all() if option.is_available]
         decisions = [
@@ -913,9 +913,16 @@ class Contract(Archivable, models.Model):
                 decisions.append(OpenDecision(contract=self, record=record, due=due, day=day))
         return sorted(decisions, key=lambda decision: decision.due)
 
+    def _decision_records(self):
+        # The contract page fetches the records with the contract and its options
+        # (``page_decision_records``: the current end's and the options'); elsewhere, all.
+        if "page_decision_records" in self.__dict__:
+            return self.page_decision_records
+        return list(self.decisions.all())
+
     def decisions_made(self):
         """Outcomes recorded on this contract's end and options, latest first."""
-        made = [record for record in self.decisions.all() if record.is_decided]
+        made = [record for record in self._decision_records() if record.is_decided]
         return sorted(made, key=lambda record: (record.decided_on, record.pk), reverse=True)
 
     @property

@@ -218,6 +218,11 @@ class OpenDecision:
         return f"end:{self.contract.pk}:{self.contract.end_date:%Y-%m-%d}"
 
     @property
+    def slug(self):
+        """Its name in the contract page's decision URL: option-<id>, or end."""
+        return f"option-{self.option.pk}" if self.option is not None else "end"
+
+    @property
     def owner(self):
         if self.record is not None and self.record.owner_id:
             return self.record.owner

@@ -295,6 +295,14 @@ class ExtensionOption(DatedAmount):
         self._annotated_decision_date = value
 
     @property
+    def decision_record(self):
+        """Its ``RenewalDecision``, or None."""
+        try:
+            return self.decision
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def decision_owner(self):
         """Who must decide: the owner named on its decision record, else the contract manager
         (None: nobody, and the administrators are told)."""

@@ -14,6 +14,7 @@ from contracts.filters import ContractFilter
 from contracts.models import (
     Contract,
     ContractChange,
+    RenewalDecision,
 )
 from contracts.tables import STATUS_TAG_COLOURS, ContractTable
 from outcomes.models import KeyPerformanceIndicator
@@ -98,7 +99,13 @@ class ContractDetailView(DetailView):
         # at most 10 queries for the whole page, the session's three included.
         found = list(
             Contract.objects.current()
-            .select_related("category", "lead_provider", "lead_commissioner", "parent")
+            .select_related(
+                "category",
+                "lead_provider",
+                "lead_commissioner",
+                "parent",
+                "owner",
+            )
             .with_status()
             .with_names("cohorts", "co_commissioners")
             # parent__in a subquery, not parent__reference: each side of the OR uses its index.
@@ -116,12 +123,20 @@ class ContractDetailView(DetailView):
             *Contract.printed_parts(),
             Prefetch("changes", queryset=ContractChange.objects.order_by("made_on", "pk")),
         )
+        # Its renewal decisions (one query): what the Decisions section shows.
+        contract.page_decision_records = list(
+            RenewalDecision.objects.filter(contract=contract).select_related("owner", "option")
+        )
         contract.kpi_rows = KeyPerformanceIndicator.objects.filter(contract=contract).rows()
         return contract
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contract = self.object
+        context["open_decisions"] = contract.open_decisions()
+        context["decisions_made"] = contract.decisions_made()
+        # Editors and administrators are staff (commissioning.roles): no permission queries.
+        context["can_record_decisions"] = self.request.user.is_staff
         context["status_tag_class"] = STATUS_TAG_COLOURS.get(contract.current_status, "")
         context["values_by_year"] = contract.values_by_year()
         context["current_year"] = FinancialYear.current()

@@ -67,6 +67,7 @@ def samples():
         "user": User.objects.create_user("sample-user"),
         Group: Group.objects.get(name="viewer"),
         "reference": contract.reference,
+        "subject": "end",
         "pk": contract.lead_provider.pk,
         "key": "no-such-document",
         "task_id": "00000000-0000-4000-8000-000000000000",
@@ -108,6 +109,8 @@ def test_every_page_asks_an_anonymous_visitor_to_sign_in(routes):
 
 # Forms that only take a POST (a GET is answered 405): switching one's own alerts.
 POST_ONLY = {"reports:alert-preference"}
+# Pages outside the admin that only editors may use: a viewer is refused (403).
+EDITORS_ONLY = {"contracts:record-decision"}
 
 
 def test_a_viewer_reads_every_page_and_pdf_but_no_admin_page(routes, viewer):
@@ -122,6 +125,8 @@ def test_a_viewer_reads_every_page_and_pdf_but_no_admin_page(routes, viewer):
                 assert response["Location"].startswith("/admin/login/"), route.name
         elif route.name in POST_ONLY:
             assert response.status_code == 405, route.name
+        elif route.name in EDITORS_ONLY:
+            assert response.status_code == 403, route.name
         elif route.name.startswith(("reports:", "contracts:", "providers:", "outcomes:")):
             assert response.status_code in (200, 302, 404), f"{route.name}: {response.status_code}"
     page = client.get("/contracts/SAMPLE/")
