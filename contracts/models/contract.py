@@ -734,10 +734,14 @@ class Contract(Archivable, models.Model):
     # Funding and outcomes -------------------------------------------------
 
     @classmethod
-    def printed_parts(cls):
+    def printed_parts(cls, decisions=False):
         """The prefetches of a contract's own rows every page, PDF and workbook prints: partners
         (with providers), values and options (with streams and payers), outcomes (with
-        measures), each in its printed order."""
+        measures), each in its printed order. With ``decisions``, each option comes with its
+        renewal decision and that decision's owner, in the same query."""
+        option_relations = ["funding_stream", "payer"]
+        if decisions:
+            option_relations += ["decision", "decision__owner"]
         # Reached through the field: outcomes sit above contracts and are not imported here.
         outcome_model = cls._meta.get_field("outcomes").related_model
         return [
@@ -755,7 +759,7 @@ class Contract(Archivable, models.Model):
             ),
             Prefetch(
                 "options",
-                queryset=ExtensionOption.objects.select_related("funding_stream", "payer").order_by(
+                queryset=ExtensionOption.objects.select_related(*option_relations).order_by(
                     "start_date", "end_date", "pk"
                 ),
             ),

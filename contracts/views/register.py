@@ -1,6 +1,6 @@
 """The register pages: the filtered, sortable list of contracts with its exports, and one contract."""
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import F, FilteredRelation, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -14,7 +14,6 @@ from contracts.filters import ContractFilter
 from contracts.models import (
     Contract,
     ContractChange,
-    RenewalDecision,
 )
 from contracts.tables import STATUS_TAG_COLOURS, ContractTable
 from outcomes.models import KeyPerformanceIndicator
@@ -105,6 +104,16 @@ class ContractDetailView(DetailView):
                 "lead_commissioner",
                 "parent",
                 "owner",
+                # The renewal decision on its current end, if recorded (one row at most:
+                # unique per contract and end date), joined into the same query.
+                "end_decision",
+                "end_decision__owner",
+            )
+            .annotate(
+                end_decision=FilteredRelation(
+                    "decisions",
+                    condition=Q(decisions__option__isnull=True, decisions__end_date=F("end_date")),
+                )
             )
             .with_status()
             .with_names("cohorts", "co_commissioners")
@@ -120,13 +129,20 @@ class ContractDetailView(DetailView):
         self.sub_lines = [row for row in found if row is not contract]
         prefetch_related_objects(
             [contract],
-            *Contract.printed_parts(),
+            # Each option with its renewal decision and owner, in the options' query.
+            *Contract.printed_parts(decisions=True),
             Prefetch("changes", queryset=ContractChange.objects.order_by("made_on", "pk")),
         )
-        # Its renewal decisions (one query): what the Decisions section shows.
-        contract.page_decision_records = list(
-            RenewalDecision.objects.filter(contract=contract).select_related("owner", "option")
-        )
+        # What the Decisions section shows, with no query of its own (the page keeps its pin).
+        contract.page_decision_records = [
+            record
+            for record in (
+                # Left unset by Django when no row joined.
+                getattr(contract, "end_decision", None),
+                *(option.decision_record for option in contract.options.all()),
+            )
+            if record is not None
+        ]
         contract.kpi_rows = KeyPerformanceIndicator.objects.filter(contract=contract).rows()
         return contract
 

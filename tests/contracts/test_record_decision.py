@@ -28,6 +28,9 @@ def contract():
 
 
 def form_data(contract, **fields):
+    """The form as an editor opening it now would post it: the contract's version as the
+    database holds it (adding values or options moves it, so not the fixture's copy)."""
+    contract.refresh_from_db(fields=["version"])
     data = {
         "owner": "",
         "due_date_0": "",
@@ -91,6 +94,7 @@ def test_an_outcome_without_a_date_is_explained_and_nothing_saved(editor_client,
 
 
 def test_a_form_opened_before_someone_elses_save_is_refused(editor_client, contract):
+    contract.refresh_from_db()
     seen = contract.version
     contract.title = "Renamed"
     contract.save()
@@ -120,3 +124,24 @@ def test_a_post_without_a_csrf_token_is_refused(editor_client, contract):
     editor_client.handler.enforce_csrf_checks = True
     response = editor_client.post("/contracts/RJ/decisions/end/", form_data(contract))
     assert response.status_code == 403
+
+
+def test_a_decision_on_the_contracts_end_shows_on_its_page_with_its_owner(
+    editor_client, contract, django_user_model
+):
+    owner = django_user_model.objects.create_user("ann", first_name="Ann", last_name="Owner")
+    response = editor_client.post(
+        "/contracts/RJ/decisions/end/",
+        form_data(
+            contract,
+            owner=owner.pk,
+            outcome="reprocure",
+            decided_on_0="2",
+            decided_on_1="2",
+            decided_on_2="2098",
+        ),
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "End of contract (31 March 2099): <strong>Re-procure</strong>" in text
+    assert "decided 2 February 2098 by Ann Owner" in text

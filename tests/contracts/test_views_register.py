@@ -562,6 +562,8 @@ def test_an_unknown_or_archived_contract_is_not_found(staff_client):
 # SQL statements, two of them the session's (read it, the user; it is saved at most
 # once a minute); not
 # counting the SAVEPOINT/RELEASE pairs of ATOMIC_REQUESTS, as the bench does not.
+# Its renewal decisions (issue 13) take no query of their own: the end's is joined into the
+# contract's query, the options' into the options' prefetch.
 CONTRACT_PAGE_MOST_QUERIES = 10
 SAVEPOINTS = 4  # the request's and the session save's, each opened and released
 
