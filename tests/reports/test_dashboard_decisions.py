@@ -59,6 +59,8 @@ def test_the_real_register_as_of_1_january_2024_shows_what_ends_by_march_and_the
     assert len(upcoming) == 3
     assert {row[2] for row in upcoming} == {"31 December 2024"}
     assert "Committed in 2023/24" in text
+    # In whole pounds, as the charts and tables beside it are (the sum is £3,459,978.60).
+    assert 'data-figure="committed-this-year">£3,459,979<' in text
 
 
 def test_todays_dashboard_on_the_real_register_lists_the_seven_overdue_options_owned_by_nobody(
