@@ -24,7 +24,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import formats
 
 from commissioning.history import (
@@ -36,26 +36,6 @@ from commissioning.history import (
 )
 
 STALE_FORM_MESSAGE = "This form is out of date: reload the page and make your change again."
-
-
-def count_new_version(sender, instance, raw=False, update_fields=None, **kwargs):
-    """Every full save of an existing row is a new version (loaddata's raw saves are not)."""
-    if raw or instance._state.adding:
-        return
-    if update_fields is not None and "version" not in update_fields:
-        return
-    instance.version = (instance.version or 0) + 1
-
-
-def count_versions_of(*models):
-    """Bump each model's ``version`` on every save; each app names its own models in ``ready()``,
-    so this module knows none of them."""
-    for model in models:
-        pre_save.connect(
-            count_new_version,
-            sender=model,
-            dispatch_uid=f"commissioning.locking.count_new_version.{model._meta.label}",
-        )
 
 
 # Set while a parent's own form saves its inline rows: its version has just moved.
@@ -79,10 +59,10 @@ def count_versions_of_parts(parent, *models):
     editor holding the contract open must not save over a change to one of them
     made elsewhere (its own admin page, an import, any form), so such a change
     moves the contract's version too, and that editor's save is refused with the
-    usual message. The rows also carry versions of their own (``count_versions_of``),
-    so their own admin pages are checked like contracts.
+    usual message. The rows are ``commissioning.models.Versioned`` too, so they carry
+    versions of their own and their own admin pages are checked like contracts; the
+    parent's move is its own ``Versioned.save(update_fields=["version"])``.
     """
-    count_versions_of(*models)
     for model in models:
         for signal in (post_save, post_delete):
             signal.connect(

@@ -6,10 +6,9 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts"
 
     def ready(self):
-        from commissioning.locking import count_versions_of, count_versions_of_parts
+        from commissioning.locking import count_versions_of_parts
 
-        from .models import Contract, ContractPartner, ContractValue, ExtensionOption, stored_money
+        from .models import ContractPartner, ContractValue, ExtensionOption, stored_money
 
-        count_versions_of(Contract)
         count_versions_of_parts("contract", ContractValue, ExtensionOption, ContractPartner)
         stored_money.connect()

@@ -14,17 +14,12 @@ from simple_history.models import HistoricalRecords
 from commissioning.audited import AuditedQuerySet
 from commissioning.formats import format_month
 from commissioning.fy import FinancialYear
+from commissioning.models import NamedModel, Versioned
 
 
-class MeasureQuerySet(models.QuerySet):
-    def get_by_natural_key(self, name):
-        return self.get(name=name)
-
-
-class Measure(models.Model):
+class Measure(NamedModel):
     """A thing services report on, so figures from different services line up (“Feeling safer”)."""
 
-    name = models.CharField(max_length=200, unique=True)
     family = models.CharField(
         max_length=200,
         blank=True,
@@ -32,16 +27,8 @@ class Measure(models.Model):
     )
     description = models.TextField(blank=True)
 
-    objects = MeasureQuerySet.as_manager()
-
     class Meta:
         ordering = ["family", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.name,)
 
 
 class OutcomeKind(models.TextChoices):
@@ -123,7 +110,7 @@ class OutcomeQuerySet(AuditedQuerySet):
         )
 
 
-class Outcome(models.Model):
+class Outcome(Versioned):
     """One statement of what a contract achieves, aims at or must meet, with its evidence.
 
     ``text`` is always the statement as it should read in a schedule; the
@@ -161,8 +148,6 @@ class Outcome(models.Model):
     is_published = models.BooleanField(
         default=True, help_text="Untick to keep this out of published schedules."
     )
-    # Optimistic locking (commissioning.locking): up one on every save of this row.
-    version = models.PositiveIntegerField(default=1, editable=False)
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -348,7 +333,9 @@ class KeyPerformanceIndicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.measure}: {self.target}"
+        # The measure's name only when it was fetched with the row: naming never queries.
+        measure = self.measure.name if type(self).measure.is_cached(self) else "KPI"
+        return f"{measure}: {self.target}"
 
 
 class PerformanceRating(models.Model):

@@ -6,8 +6,4 @@ class ProvidersConfig(AppConfig):
     verbose_name = "Providers"
 
     def ready(self):
-        from commissioning.locking import count_versions_of
-
-        from .models import Provider
-
-        count_versions_of(Provider)
+        pass

@@ -12,7 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from commissioning.audited import AuditedQuerySet
-from commissioning.models import Archivable
+from commissioning.models import Archivable, ArchivableQuerySet, NamedQuerySet, Versioned
 
 
 class ProviderKind(models.TextChoices):
@@ -25,19 +25,11 @@ class ProviderKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class ProviderQuerySet(AuditedQuerySet):
-    def current(self):
-        """Providers not archived: the ones the register pages list."""
-        return self.filter(archived_at__isnull=True)
-
-    def archived(self):
-        return self.filter(archived_at__isnull=False)
-
-    def get_by_natural_key(self, name):
-        return self.get(name=name)
+class ProviderQuerySet(ArchivableQuerySet, NamedQuerySet, AuditedQuerySet):
+    """Providers: current or archived, found by name, and never bulk-updated."""
 
 
-class Provider(Archivable, models.Model):
+class Provider(Archivable, Versioned, models.Model):
     """An organisation that delivers commissioned services."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -80,8 +72,6 @@ class Provider(Archivable, models.Model):
     email = models.EmailField(blank=True, help_text="Published in notices.")
     address = models.TextField(blank=True, help_text="Postal address, published in notices.")
     notes = models.TextField(blank=True, help_text="Internal notes; never published.")
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

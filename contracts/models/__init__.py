@@ -9,13 +9,14 @@ The models live in modules by topic; every name is importable from
 ``contracts.models`` as before (migrations refer to ``contracts.models._sensible_date``).
 """
 
+from commissioning.models import NamedQuerySet
+
 from .bodies import (
     BodyKind,
     Category,
     Cohort,
     CommissioningBody,
     FundingStream,
-    NamedQuerySet,
 )
 from .choices import (
     COMMITTED_STATUSES,

@@ -2,10 +2,7 @@
 
 from django.db import models
 
-
-class NamedQuerySet(models.QuerySet):
-    def get_by_natural_key(self, name):
-        return self.get(name=name)
+from commissioning.models import NamedModel
 
 
 class BodyKind(models.TextChoices):
@@ -21,29 +18,19 @@ class BodyKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CommissioningBody(models.Model):
+class CommissioningBody(NamedModel):
     """A body that commissions or pays for services: the PCC's office, a council, NHS England."""
 
-    name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=BodyKind.choices, default=BodyKind.OTHER)
-
-    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "commissioning bodies"
 
-    def __str__(self):
-        return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
-
-class FundingStream(models.Model):
+class FundingStream(NamedModel):
     """A named source of money: PCC core budget, MoJ victims grant, Safer Streets Fund 4."""
 
-    name = models.CharField(max_length=200, unique=True)
     provided_by = models.ForeignKey(
         CommissioningBody,
         null=True,
@@ -54,49 +41,22 @@ class FundingStream(models.Model):
     )
     description = models.TextField(blank=True)
 
-    objects = NamedQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
-        return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
-
-class Category(models.Model):
+class Category(NamedModel):
     """A heading the register groups services under (the seed table's *Type*)."""
 
-    name = models.CharField(max_length=200, unique=True)
     order = models.PositiveIntegerField(default=0, help_text="Position in schedules.")
-
-    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
         verbose_name_plural = "categories"
 
-    def __str__(self):
-        return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
-
-class Cohort(models.Model):
+class Cohort(NamedModel):
     """Who a service is for: victims of domestic abuse, perpetrators, young people …"""
-
-    name = models.CharField(max_length=200, unique=True)
-
-    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.name,)

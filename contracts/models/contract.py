@@ -29,7 +29,7 @@ from commissioning import expressions
 from commissioning.audited import AuditedQuerySet
 from commissioning.formats import format_date
 from commissioning.fy import FinancialYear
-from commissioning.models import Archivable
+from commissioning.models import Archivable, ArchivableQuerySet, Versioned
 
 from .bodies import Category, Cohort, CommissioningBody
 from .choices import (
@@ -59,7 +59,7 @@ ENDING_SOON_BANDS = (3, 6, 12)
 NAME_SEPARATOR = "\x1f"
 
 
-class ContractQuerySet(AuditedQuerySet):
+class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
     _late_rows = False
 
     def late_rows(self):
@@ -85,13 +85,6 @@ class ContractQuerySet(AuditedQuerySet):
         rows._late_rows = False
         found = {row.pk: row for row in rows}
         return [found[pk] for pk in keys if pk in found]
-
-    def current(self):
-        """Contracts not archived: the ones the register pages list."""
-        return self.filter(archived_at__isnull=True)
-
-    def archived(self):
-        return self.filter(archived_at__isnull=False)
 
     def with_names(self, *relations):
         """Annotate ``<relation>_names``: the names in each many-to-many list (cohorts,
@@ -418,7 +411,7 @@ def _register_on(model, day):
     return ContractQuerySet(model).for_register(day)
 
 
-class Contract(Archivable, models.Model):
+class Contract(Archivable, Versioned, models.Model):
     """A commissioned service: one agreement with a lead provider, its values and outcomes."""
 
     reference = models.SlugField(
@@ -587,8 +580,6 @@ class Contract(Archivable, models.Model):
     internal_notes = models.TextField(
         blank=True, help_text="Internal remarks for staff. Never shown in published schedules."
     )
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -938,7 +929,7 @@ class Contract(Archivable, models.Model):
         return max(ends) if ends else None
 
 
-class ContractPartner(models.Model):
+class ContractPartner(Versioned):
     """A provider delivering part of a contract beside the lead, e.g. in one area of the county."""
 
     class Role(models.TextChoices):
@@ -952,8 +943,6 @@ class ContractPartner(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
     area = models.CharField(max_length=100, blank=True, help_text="e.g. North, West, South.")
     description = models.CharField(max_length=300, blank=True)
-    # Optimistic locking (commissioning.locking): up one on every save of this row.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
     objects = AuditedQuerySet.as_manager()
@@ -968,4 +957,6 @@ class ContractPartner(models.Model):
 
     def __str__(self):
         area = f" ({self.area})" if self.area else ""
-        return f"{self.provider}{area}"
+        # The provider's name only when it was fetched with the row: naming never queries.
+        provider = self.provider.name if type(self).provider.is_cached(self) else "Partner"
+        return f"{provider}{area}"

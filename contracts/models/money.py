@@ -21,6 +21,7 @@ from commissioning import expressions
 from commissioning.audited import AuditedQuerySet
 from commissioning.formats import format_date, format_money
 from commissioning.fy import FinancialYear, amount_in_year, to_pennies
+from commissioning.models import Versioned
 
 from .bodies import CommissioningBody, FundingStream
 from .choices import COMMITTED_STATUSES, RUNNING_STATUSES, OptionStatus, Status
@@ -167,14 +168,12 @@ def _amount_constraints(prefix):
     ]
 
 
-class ContractValue(DatedAmount):
+class ContractValue(DatedAmount, Versioned):
     """Money committed to a contract for a period: one financial year, or any dated period."""
 
     contract = models.ForeignKey(
         "contracts.Contract", on_delete=models.CASCADE, related_name="values"
     )
-    # Optimistic locking (commissioning.locking): up one on every save of this row.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -242,7 +241,7 @@ class OptionQuerySet(DatedAmountQuerySet):
         )
 
 
-class ExtensionOption(DatedAmount):
+class ExtensionOption(DatedAmount, Versioned):
     """An option to extend a contract for a further period, available until decided."""
 
     contract = models.ForeignKey(
@@ -258,8 +257,6 @@ class ExtensionOption(DatedAmount):
         null=True, blank=True, validators=[_sensible_date], help_text="Deadline to decide."
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Optimistic locking (commissioning.locking): up one on every save of this row.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
