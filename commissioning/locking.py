@@ -85,10 +85,21 @@ def _move_parent_version(parent):
             verb = "removed"
         else:
             verb = "added" if kwargs.get("created") else "changed"
-        owner._change_reason = f"its {sender._meta.verbose_name} “{instance}” was {verb}"
+        owner._change_reason = _part_changed(owner, sender._meta.verbose_name, instance, verb)
         owner.save(update_fields=["version"])
 
     return move
+
+
+def _part_changed(owner, kind, part, verb):
+    """ "its yearly value “2024/25 …” was changed", the part's name shortened so the
+    sentence fits the history's change-reason column (PostgreSQL enforces its length)."""
+    room = owner.history.model._meta.get_field("history_change_reason").max_length
+    room -= len(f"its {kind} “” was {verb}")
+    name = str(part)
+    if len(name) > room:
+        name = name[: max(room - 1, 0)] + "…"
+    return f"its {kind} “{name}” was {verb}"
 
 
 def changes_since(instance, seen_version):

@@ -192,3 +192,18 @@ def test_a_stale_form_shows_the_other_editors_inline_rows_and_keeps_them(two_edi
     contract.refresh_from_db()
     assert contract.title == "Victim support service"
     assert contract.values.get().amount == 12345
+
+
+def test_a_part_with_a_long_name_still_moves_its_contract_and_says_so_within_the_history_column(
+    db,
+):
+    from tests.factories import ContractFactory, OutcomeFactory
+
+    contract = ContractFactory()
+    OutcomeFactory(contract=contract, text="A very long outcome " * 40)
+    record = contract.history.order_by("-history_id").first()
+    room = type(record)._meta.get_field("history_change_reason").max_length
+    assert record.history_change_reason.startswith("its outcome “")
+    assert record.history_change_reason.endswith("” was added")
+    assert "…" in record.history_change_reason
+    assert len(record.history_change_reason) <= room
