@@ -38,8 +38,6 @@ class IdleSessionMiddleware:
         session = getattr(request, "session", None)
         if session is None or session.modified or not session.session_key:
             return response
-        if session.is_empty():
-            return response
         now = int(time.time())
         if now - session.get(SAVED_AT, 0) >= REFRESH_SECONDS:
             session[SAVED_AT] = now
