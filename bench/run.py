@@ -17,7 +17,8 @@ contracts → pages; 200 → PDF; 1,000 → PDF through the background worker, X
 export and workbook import; 10,000 → pages and the XLSX export; 100,000 →
 pages; then the synthetic rows are cleared and the real register loaded for
 its PDF and the cached repeat download. The tables are printed and written to
-``bench/results.md``.
+``bench/results.md``. ``--only export`` (or ``import``) seeds and runs that one
+stage alone.
 
 This module is the harness's entry point, so it sets the environment Django
 reads (database URL, production-like settings) before Django starts.
@@ -38,6 +39,7 @@ RESULTS_FILE = BENCH_DIR / "results.md"
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE_NAME", "commissioning_bench")
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASES = ("sqlite", "postgresql")
+ONLY_STAGES = ("export", "import")
 
 # Production-like settings: templates cached, no debug toolbar or query log.
 # The test client speaks plain HTTP, so no HTTPS redirect; no mail is sent.
@@ -156,6 +158,12 @@ def arguments(argv=None):
         help="skip the PDFs (minutes of CPU each) but keep the workbook import and export",
     )
     parser.add_argument(
+        "--only",
+        choices=ONLY_STAGES,
+        help="run one stage alone: export (the XLSX export at --export contracts) or import "
+        "(the workbook import at --background contracts); no pages, PDFs or hostile uploads",
+    )
+    parser.add_argument(
         "--label", default="", help="added to the section's name, so a run keeps its own section"
     )
     parser.add_argument(
@@ -169,6 +177,9 @@ def main():
     if len(options.databases) > 1:
         return run_each_database(options)
     engine, cleanup = choose_database(options.databases[0])
+    if options.only:
+        # Its own section: one stage's figures never replace a whole run's.
+        engine = f"{engine}, {options.only} only"
     if options.label:
         engine = f"{engine}, {options.label}"
     import django

@@ -351,6 +351,20 @@ def measure_hostile_uploads(report, say):
 # The run --------------------------------------------------------------------
 
 
+def run_one_stage(report, options, say):
+    """``--only export`` or ``--only import``: seed to that stage's size and run it alone."""
+    if options.only == "export":
+        seed(options.export, say)
+        path = measure_export(report, options.export, say)
+        if path:
+            path.unlink(missing_ok=True)
+    elif options.only == "import":
+        seed(options.background, say)
+        measure_import(report, options.background, say)
+    connection.close()
+    return report
+
+
 def run_all(engine, say, options, checkpoint=lambda report: None):
     sizes = sorted(options.sizes)
     report = Report(
@@ -361,6 +375,8 @@ def run_all(engine, say, options, checkpoint=lambda report: None):
     )
     say(f"{engine}, {os.cpu_count()} cores. Migrating the bench database…")
     call_command("migrate", verbosity=0)
+    if getattr(options, "only", None):
+        return run_one_stage(report, options, say)
     # Error reports go nowhere: a failing page is reported in the table, not mailed.
     with override_settings(ROOT_URLCONF="bench.urls", MAILERS=LOCAL_MAIL, ADMINS=[]):
         for index, size in enumerate(sizes):

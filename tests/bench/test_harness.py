@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from bench import seed as synthetic
+from bench import stages
 from bench.measure import PageTiming, count_queries, time_pages
 from bench.report import FLOOR_PAGE, REGISTER_PAGE, STOCK_PAGE, Report, merge_into
 from bench.run import arguments
@@ -101,6 +102,25 @@ def test_sizes_and_databases_are_read_from_the_command_line():
     assert arguments([]).databases == ["sqlite", "postgresql"]
     with pytest.raises(SystemExit):
         arguments(["--databases", "oracle"])
+    assert arguments(["--only", "export"]).only == "export"
+    assert arguments([]).only is None
+    with pytest.raises(SystemExit):
+        arguments(["--only", "pages"])
+
+
+# Committed rows: the export runs in a forked child on a connection of its own.
+@pytest.mark.django_db(transaction=True)
+def test_only_export_seeds_to_the_export_size_and_times_the_export_alone(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    options = arguments(["--only", "export", "--export", "30", "--databases", "sqlite"])
+    report = Report(engine="SQLite", cores=2, requests=0, sizes=(30,))
+
+    stages.run_one_stage(report, options, say=lambda message: None)
+
+    assert synthetic.synthetic_contracts().count() == 30
+    assert not report.pages
+    assert not report.exports[30].error
+    assert report.exports[30].result == 30
 
 
 def fake_timing(name, median, queries=5):
