@@ -1,5 +1,6 @@
 """Audited models' querysets refuse the bulk writes that would leave no history."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -70,3 +71,81 @@ def test_every_model_that_keeps_a_history_refuses_bulk_updates():
         if not isinstance(model._default_manager.all(), AuditedQuerySet)
     ]
     assert unguarded == []
+
+
+def history_fields(
+    record,
+    skipped=("history_id", "history_date", "id", "created_at", "updated_at", "reference", "name"),
+):
+    """A history row's fields, less its own id and moments, and what is unique to its row."""
+    return {
+        field.attname: getattr(record, field.attname)
+        for field in record._meta.concrete_fields
+        if field.attname not in skipped
+    }
+
+
+@pytest.mark.parametrize("model", [Contract, ContractValue, Provider])
+def test_rows_created_in_bulk_get_the_history_rows_simple_history_would_write(
+    model, django_user_model
+):
+    from simple_history.utils import bulk_create_with_history
+
+    editor = django_user_model.objects.create(username="editor")
+    parts = ContractFactory(reference="PARTS")
+    ours = model.objects.bulk_create_recorded(unsaved_rows(model, parts), user=editor)
+    theirs = bulk_create_with_history(unsaved_rows(model, parts), model, default_user=editor)
+
+    def history_of(rows):
+        records = model.history.filter(id__in=[row.pk for row in rows]).order_by("id")
+        return [history_fields(record) for record in records]
+
+    assert len(history_of(ours)) == 2
+    assert history_of(ours) == history_of(theirs)
+    for row in ours:
+        record = model.history.get(id=row.pk)
+        stored = model.objects.get(pk=row.pk)
+        assert {
+            field.attname: getattr(record, field.attname)
+            for field in model.history.model.tracked_fields
+        } == {
+            field.attname: getattr(stored, field.attname)
+            for field in model.history.model.tracked_fields
+        }
+        assert (record.history_type, record.history_user, record.history_change_reason) == (
+            "+",
+            editor,
+            None,
+        )
+
+
+def unsaved_rows(model, parts):
+    """Two unsaved rows of ``model``, the same each time it is called but for unique names."""
+    if model is ContractValue:
+        return [
+            ContractValue(
+                contract=parts,
+                start_date=datetime.date(2020 + number, 4, 1),
+                end_date=datetime.date(2021 + number, 3, 31),
+                amount=Decimal("1000.50"),
+            )
+            for number in range(2)
+        ]
+    if model is Contract:
+        return [
+            ContractFactory.build(
+                reference=f"{Contract.objects.count()}-{number}",
+                title="Victim support",
+                category=parts.category,
+                lead_provider=parts.lead_provider,
+                lead_commissioner=parts.lead_commissioner,
+            )
+            for number in range(2)
+        ]
+    return [Provider(name=f"{Provider.objects.count()} {number}") for number in range(2)]
+
+
+def test_rows_created_in_bulk_without_a_user_are_recorded_without_one():
+    [provider] = Provider.objects.bulk_create_recorded([Provider(name="Age UK")])
+    assert provider.history.get().history_user is None
+    assert provider.history.get().name == "Age UK"

@@ -1,7 +1,5 @@
 """Inserting an import's new rows in bulk, with their history rows."""
 
-from simple_history.utils import bulk_create_with_history
-
 from contracts.models import DatedAmount
 from contracts.models.stored_money import money_changed, money_written_once
 
@@ -13,7 +11,8 @@ def create_in_bulk(model, records, user):
     if not records:
         return
     if hasattr(model, "history"):
-        bulk_create_with_history(records, model, batch_size=BATCH_SIZE, default_user=user)
+        # The audited models' one sanctioned bulk path (commissioning/audited.py).
+        model.objects.bulk_create_recorded(records, batch_size=BATCH_SIZE, user=user)
     else:
         model.objects.bulk_create(records, batch_size=BATCH_SIZE)
     if issubclass(model, DatedAmount):
