@@ -131,8 +131,8 @@ class Report:
             f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {self.cores} cores "
             f"({self.engine}); Django test client in one process, {self.requests} requests "
             f"per page after 3 untimed, pages interleaved; times in ms; queries per request (SQL "
-            f"statements, without BEGIN/COMMIT; they include the 3 every signed-in request makes: "
-            f"session, user, session save). "
+            f"statements, without BEGIN/COMMIT; they include the 2 every signed-in request makes: "
+            f"session, user; the session's save, at most once a minute, is left out). "
             f"Whole run {self.total_seconds:.0f} s; load average at the end "
             f"{' / '.join(f'{load:.1f}' for load in os.getloadavg())} (1 / 5 / 15 min).",
             "",

@@ -7,8 +7,8 @@ benchmarked in its own process, one after the other. It never touches the
 development or test databases:
 
 - SQLite: a fresh file, ``bench/bench.sqlite3``, deleted first.
-- PostgreSQL: a dedicated database (``commissioning_bench``, or
-  ``BENCH_DATABASE_NAME``) created on the server of ``DATABASE_URL`` (when it
+- PostgreSQL: a dedicated database (``BENCH_DATABASE_NAME``, or ``<name>_bench`` when
+  ``DATABASE_URL`` names a PostgreSQL database, else ``commissioning_bench``) created on the server of ``DATABASE_URL`` (when it
   is a PostgreSQL URL) or ``BENCH_POSTGRES_URL`` (default: the local server,
   ``postgres://postgres@127.0.0.1:5432/postgres``), dropped at the end.
 
@@ -36,7 +36,24 @@ from urllib.parse import urlsplit, urlunsplit
 BENCH_DIR = Path(__file__).resolve().parent
 SQLITE_FILE = BENCH_DIR / "bench.sqlite3"
 RESULTS_FILE = BENCH_DIR / "results.md"
-BENCH_DATABASE = os.environ.get("BENCH_DATABASE_NAME", "commissioning_bench")
+
+
+def bench_database_name():
+    """``BENCH_DATABASE_NAME``; else ``<name>_bench`` beside the database DATABASE_URL names (so
+    people sharing a server, each with a database of their own, never drop each other's
+    bench); else ``commissioning_bench``."""
+    if "BENCH_DATABASE_NAME" in os.environ:
+        return os.environ["BENCH_DATABASE_NAME"]
+    given = os.environ.get("DATABASE_URL", "")
+    name = (
+        urlsplit(given).path.strip("/")
+        if given.startswith(("postgres://", "postgresql://"))
+        else ""
+    )
+    return f"{name}_bench" if name and name != "postgres" else "commissioning_bench"
+
+
+BENCH_DATABASE = bench_database_name()
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASES = ("sqlite", "postgresql")
 ONLY_STAGES = ("export", "import")

@@ -83,12 +83,15 @@ class ContractMoney(models.Model):
 def write_money(contract_ids=None):
     """Rewrite the stored shares and totals of ``contract_ids`` (every contract when None).
 
-    A handful of statements whatever the number of contracts: delete, then one
-    ``INSERT … SELECT`` per financial year the values touch, and one for the totals.
+    ``contract_ids`` is keys, or a QuerySet of contracts (a subquery: a bulk load's
+    hundred thousand new contracts). A handful of statements whatever the number of
+    contracts: delete, then one ``INSERT … SELECT`` per financial year the values touch,
+    and one for the totals, which writes a row for every contract in scope (£0 and no
+    options when it has no values or options).
     """
     from .contract import Contract
 
-    if contract_ids is not None:
+    if contract_ids is not None and not isinstance(contract_ids, models.QuerySet):
         contract_ids = sorted(set(contract_ids))
         if not contract_ids:
             return
@@ -96,6 +99,8 @@ def write_money(contract_ids=None):
     def only(queryset, field="contract"):
         if contract_ids is None:
             return queryset
+        if isinstance(contract_ids, models.QuerySet):
+            return queryset.filter(**{f"{field}__in": contract_ids.values("pk")})
         return queryset.filter(**{f"{field}__in": contract_ids})
 
     quote = connection.ops.quote_name

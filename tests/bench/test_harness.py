@@ -71,6 +71,16 @@ def test_time_pages_times_every_request_and_counts_queries_without_transaction_c
     assert count_queries([{"sql": "BEGIN"}, {"sql": "SELECT 1"}, {"sql": "COMMIT"}]) == 1
 
 
+def test_the_once_a_minute_session_save_is_not_counted_against_the_page_that_drew_it():
+    captured = [
+        {"sql": 'SELECT "django_session"."session_data" FROM "django_session"'},
+        {"sql": "SELECT 1"},
+        {"sql": 'UPDATE "django_session" SET "session_data" = %s'},
+    ]
+
+    assert count_queries(captured) == 2
+
+
 def test_a_page_that_fails_is_reported_not_timed(signed_in):
     timings = time_pages(signed_in, {"missing": "/contracts/NOPE/"}, requests=3, warmup=1)
 

@@ -6,10 +6,12 @@ import io
 import pytest
 
 from bench import seed as synthetic
+from commissioning.dataversion import data_version, installed_trigger_tables, versioned_tables
 from contracts.models import (
     Category,
     CommissioningBody,
     Contract,
+    ContractMoney,
     ContractPartner,
     ContractValue,
     ExtensionOption,
@@ -17,6 +19,7 @@ from contracts.models import (
 )
 from outcomes.models import Outcome
 from providers.models import Provider
+from tests.contracts.test_stored_money import assert_stored_equals_derived
 from tests.factories import (
     ContractFactory,
     ContractValueFactory,
@@ -75,6 +78,34 @@ def test_its_values_are_valid_against_the_model_rules():
     for contract in Contract.objects.all():
         assert contract.start_date <= contract.end_date
         assert contract.total_value > 0
+
+
+def test_its_stored_money_equals_what_its_values_derive_to_with_a_row_for_every_contract():
+    seed("--contracts", "40")
+    seed("--contracts", "70")
+
+    assert_stored_equals_derived()
+    assert ContractMoney.objects.count() == 70
+
+
+def test_a_top_up_moves_the_data_version_once_and_keeps_the_triggers():
+    seed("--contracts", "10")
+    before = data_version()
+
+    seed("--contracts", "30")
+
+    assert data_version() == before + 1
+    assert installed_trigger_tables() == set(versioned_tables())
+
+
+def test_sub_lines_share_their_parents_lead_provider():
+    seed("--contracts", "200")
+
+    sub_lines = Contract.objects.filter(parent__isnull=False).select_related("parent")
+    assert sub_lines.exists()
+    for contract in sub_lines:
+        assert contract.lead_provider_id == contract.parent.lead_provider_id
+        assert contract.parent.parent_id is None
 
 
 def test_a_second_run_tops_up_to_the_number_asked_for():

@@ -8,6 +8,7 @@ from commissioning.dataversion import (
     data_version,
     install_triggers,
     installed_trigger_tables,
+    moved_once,
     register_version,
     versioned_tables,
 )
@@ -85,3 +86,19 @@ def test_installing_again_adds_no_second_trigger():
     contract.save(update_fields=["title"])
 
     assert data_version() == before + 1
+
+
+def test_a_bulk_load_inside_moved_once_moves_it_once_and_puts_the_triggers_back():
+    contract = ContractFactory()
+    before = data_version()
+
+    with transaction.atomic(), moved_once():
+        for title in ("One", "Two", "Three"):
+            models.QuerySet(Contract).filter(pk=contract.pk).update(title=title)
+            assert data_version() == before  # no trigger inside the block
+
+    assert data_version() == before + 1
+    assert installed_trigger_tables() == set(versioned_tables())
+    contract.title = "After"
+    contract.save(update_fields=["title"])
+    assert data_version() == before + 2
