@@ -16,6 +16,8 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 
+from openpyxl.utils.escape import unescape
+
 from commissioning.formats import format_date, format_money
 from commissioning.fy import (
     PENNY,
@@ -56,7 +58,9 @@ def read_text(value):
         return "yes" if value else "no"
     if isinstance(value, int | float | datetime.date):
         return shown(value)
-    return str(value)
+    # A workbook writes characters XML cannot hold (a carriage return) as _x000D_ and a
+    # literal "_x0041_" as _x005F_x0041_; openpyxl leaves them so, and they are decoded here.
+    return unescape(str(value))
 
 
 def read_name(value):

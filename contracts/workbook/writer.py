@@ -4,16 +4,24 @@ Money is written as numbers, dates as real dates, a value or option covering
 one whole financial year as ``financial_year`` (``2022/23``) and any other
 period as ``start_date`` and ``end_date``. Rows come out in a fixed order, so
 exporting the same register twice gives the same cells.
+
+The workbook is written by XlsxWriter in its ``constant_memory`` mode: each
+row goes to its sheet's temporary file as soon as the next row starts, so
+memory stays flat however big the register. Rows are read with
+``values_list()`` (no model instances), each sheet in one streamed query with
+the names it shows joined in; blank cells are not written at all (a column's
+format still applies to them). openpyxl stays the reader.
 """
 
-from django.db.models import Prefetch, Q
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+import itertools
+import re
+
+from django.db.models import Q
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
 
 from commissioning.formats import looks_like_formula
+from commissioning.fy import FinancialYear
 from contracts.models import (
     Category,
     Cohort,
@@ -52,104 +60,225 @@ from .columns import (
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "#,##0.00"
 WIDE_COLUMNS = {"title", "description", "text", "notes", "internal_notes", "address"}
+NARROW_WIDTH, WIDE_WIDTH = 18, 50
+NUMBER_TYPES = {CellType.MONEY, CellType.NUMBER, CellType.WHOLE}
+
+# The contracts' order, and each sheet's rows' order within a contract (as on the contract page).
+CONTRACT_ORDER = ("category__order", "category__name", "reference")
+CHILD_SHEETS = (
+    (PARTNERS, ContractPartner, ("role", "area", "provider__name", "pk")),
+    (VALUES, ContractValue, ("start_date", "end_date", "pk")),
+    (OPTIONS, ExtensionOption, ("start_date", "end_date", "pk")),
+    (OUTCOMES, Outcome, ("order", "pk")),
+    (KPIS, KeyPerformanceIndicator, ("order", "pk")),
+    (CHANGES, ContractChange, ("made_on", "pk")),
+    (NOTICES, Notice, ("published_on", "pk")),
+)
+
+# Rows fetched from the database this many at a time.
+CHUNK = 2000
 
 
-def _cell_value(column, record):
-    """What ``column`` holds for ``record``, as a spreadsheet cell value (None for blank)."""
-    if column.name == "reference" and column.refers_to == "Contracts":
-        return record.contract.reference
-    if column.name == "parent_reference":
-        return record.parent.reference if record.parent_id else None
-    if column.name == "archived":
-        return "yes" if record.archived_at else "no"
-    if column.name == "financial_year":
-        year = record.financial_year
-        return str(year) if year else None
-    if column.name in ("start_date", "end_date") and hasattr(record, "financial_year"):
-        return None if record.financial_year else getattr(record, column.name)
-    if column.type == CellType.NAMES:
-        names = sorted(related.name for related in getattr(record, column.model_field).all())
-        return "; ".join(names) or None
-    value = getattr(record, column.model_field)
-    if column.refers_to:
-        return value.name if value is not None else None
-    if column.type == CellType.YES_NO:
-        # None is "not recorded" (a provider's SME status): a blank cell, not "no".
-        return None if value is None else ("yes" if value else "no")
-    if value == "":
-        return None
-    return value
+class _Formats:
+    """The few cell formats a register workbook uses, made once per workbook."""
 
-
-def _header_row(worksheet, sheet):
-    bold = Font(bold=True)
-    cells = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(worksheet, value=column.header)
-        cell.font = bold
-        cells.append(cell)
-    return cells
+    def __init__(self, workbook):
+        self.header = workbook.add_format({"bold": True})
+        self.date = workbook.add_format({"num_format": DATE_FORMAT})
+        self.money = workbook.add_format({"num_format": MONEY_FORMAT})
+        # Text that a spreadsheet would run as a formula: a text cell marked as typed with a
+        # leading ' (Excel's quotePrefix), so editing it later keeps it text too.
+        self.as_text = workbook.add_format({"quote_prefix": True})
+        self.wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
+        # A rich-text run in the default font (see _TextWriter).
+        self.plain_run = workbook.add_format({})
 
 
 def _spreadsheet_text(value):
     """Text a workbook can hold: control characters (Word's vertical tab line breaks) become
-    line breaks or go, since openpyxl refuses to write them."""
+    line breaks or go."""
     return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
 
 
-def _data_row(worksheet, sheet, record):
-    cells = []
-    for column in sheet.columns:
-        value = _cell_value(column, record)
-        if isinstance(value, str):
-            value = _spreadsheet_text(value)
-        cell = WriteOnlyCell(worksheet, value=value)
+# In constant_memory mode XlsxWriter writes a string that starts "<r>" and ends "</r>" as
+# raw rich-text XML; such text (typed by someone) is written as an escaped rich string.
+_LOOKS_LIKE_RICH_TEXT = re.compile(r"\A<r>.*</r>\Z", re.DOTALL)
+
+
+def _text_writer(worksheet, formats):
+    """``write(row, col, text)``: a text cell, never a formula, the text exactly as given."""
+    write_string = worksheet.write_string
+
+    def write(row, col, value):
+        value = _spreadsheet_text(value) if isinstance(value, str) else str(value)
         if looks_like_formula(value):
-            # Text, never a formula: "=== Summary" or "-10% on last year" is what someone typed.
-            cell.data_type = "s"
-        if column.type == CellType.DATE:
-            cell.number_format = DATE_FORMAT
-        elif column.type == CellType.MONEY:
-            cell.number_format = MONEY_FORMAT
-        cells.append(cell)
-    return cells
+            write_string(row, col, value, formats.as_text)
+        elif value.startswith("<r>") and _LOOKS_LIKE_RICH_TEXT.match(value):
+            worksheet.write_rich_string(row, col, value[:1], formats.plain_run, value[1:])
+        else:
+            write_string(row, col, value)
+
+    return write
 
 
-def _add_sheet(workbook, sheet, records=()):
-    worksheet = workbook.create_sheet(sheet.name)
-    worksheet.freeze_panes = "A2"
+def _cell_writer(column, worksheet, formats):
+    """How ``column``'s cells are written: dates as dates, numbers as numbers, the rest as text."""
+    if column.type == CellType.DATE:
+        return lambda row, col, value: worksheet.write_datetime(row, col, value, formats.date)
+    if column.type in NUMBER_TYPES:
+        number_format = formats.money if column.type == CellType.MONEY else None
+        return lambda row, col, value: worksheet.write_number(row, col, value, number_format)
+    return _text_writer(worksheet, formats)
+
+
+def _add_sheet(workbook, formats, sheet):
+    """A sheet laid out for ``sheet``: bold headers in row 1 (frozen), widths, column formats."""
+    worksheet = workbook.add_worksheet(sheet.name)
     for index, column in enumerate(sheet.columns):
-        worksheet.column_dimensions[get_column_letter(index + 1)].width = (
-            50 if column.name in WIDE_COLUMNS else 18
+        width = WIDE_WIDTH if column.name in WIDE_COLUMNS else NARROW_WIDTH
+        # Dates and money typed later into a blank cell get the column's format.
+        column_format = {CellType.DATE: formats.date, CellType.MONEY: formats.money}.get(
+            column.type
         )
-    worksheet.append(_header_row(worksheet, sheet))
-    for record in records:
-        worksheet.append(_data_row(worksheet, sheet, record))
+        worksheet.set_column(index, index, width, column_format)
+        worksheet.write_string(0, index, column.header, formats.header)
+    worksheet.freeze_panes(1, 0)
     return worksheet
 
 
+def _whole_year(start, end):
+    """The financial year a period is exactly, or None (the rule of ``ContractValue.financial_year``)."""
+    if start and end and FinancialYear.is_whole_year(start, end):
+        return FinancialYear.containing(start)
+    return None
+
+
+def _yes_no(value):
+    # None is "not recorded" (a provider's SME status): a blank cell, not "no".
+    return None if value is None else ("yes" if value else "no")
+
+
+def _blank_if_empty(value):
+    return None if value == "" else value
+
+
+def _row_reader(sheet):
+    """The fields to fetch for ``sheet`` and ``cells(row, names)``: a fetched row's cell values.
+
+    ``names`` maps a NAMES column to {contract pk: [names]} (Contracts sheet only; the
+    contract's pk is fetched last).
+    """
+    fields = []
+
+    def field(lookup):
+        if lookup not in fields:
+            fields.append(lookup)
+        return fields.index(lookup)
+
+    readers = []
+    period = sheet.column("financial_year") is not None
+    for column in sheet.columns:
+        name = column.name
+        if name == "reference" and column.refers_to == "Contracts":
+            readers.append(_getter(field("contract__reference")))
+        elif name == "parent_reference":
+            readers.append(_getter(field("parent__reference")))
+        elif name == "archived":
+            index = field("archived_at")
+            readers.append(lambda row, names, index=index: "yes" if row[index] else "no")
+        elif period and name in ("financial_year", "start_date", "end_date"):
+            start, end = field("start_date"), field("end_date")
+            if name == "financial_year":
+
+                def year(row, names, start=start, end=end):
+                    whole = _whole_year(row[start], row[end])
+                    return str(whole) if whole else None
+
+                readers.append(year)
+            else:
+                index = start if name == "start_date" else end
+
+                def date(row, names, start=start, end=end, index=index):
+                    return None if _whole_year(row[start], row[end]) else row[index]
+
+                readers.append(date)
+        elif column.type == CellType.NAMES:
+            readers.append(
+                lambda row, names, column=column: "; ".join(sorted(names[column][row[-1]])) or None
+            )
+        elif column.refers_to:
+            readers.append(_getter(field(f"{column.model_field}__name")))
+        elif column.type == CellType.YES_NO:
+            index = field(column.model_field)
+            readers.append(lambda row, names, index=index: _yes_no(row[index]))
+        else:
+            index = field(column.model_field)
+            readers.append(lambda row, names, index=index: _blank_if_empty(row[index]))
+
+    def cells(row, names=None):
+        return [reader(row, names) for reader in readers]
+
+    return fields, cells
+
+
+def _getter(index):
+    return lambda row, names: row[index]
+
+
+def _write_rows(worksheet, formats, sheet, rows, names_for=None):
+    """Append ``rows`` (a values_list() queryset of ``sheet``'s fields) below the header.
+
+    ``names_for(chunk)`` gives the NAMES columns' names for a chunk of rows. Returns the
+    number of rows written.
+    """
+    _, cells = _row_reader(sheet)
+    writers = [_cell_writer(column, worksheet, formats) for column in sheet.columns]
+    number = 0
+    for chunk in itertools.batched(rows.iterator(chunk_size=CHUNK), CHUNK):
+        names = names_for(chunk) if names_for else None
+        for row in chunk:
+            number += 1
+            for col, (value, write) in enumerate(zip(cells(row, names), writers, strict=True)):
+                if value is not None:
+                    write(number, col, value)
+    return number
+
+
+def _rows(sheet, queryset, *extra):
+    """``queryset`` as the tuples ``_row_reader(sheet)`` reads (``extra`` fields after them)."""
+    fields, _ = _row_reader(sheet)
+    return queryset.values_list(*fields, *extra)
+
+
+def _names_of_contracts(chunk):
+    """Each NAMES column's names for the contracts of ``chunk`` (their pks are last in a row)."""
+    pks = [row[-1] for row in chunk]
+    names = {}
+    for column in CONTRACTS.columns:
+        if column.type != CellType.NAMES:
+            continue
+        through = getattr(Contract, column.model_field).through
+        target = next(
+            field.name
+            for field in through._meta.get_fields()
+            if field.is_relation and field.related_model is not Contract
+        )
+        found = {pk: [] for pk in pks}
+        for contract, name in through.objects.filter(contract__in=pks).values_list(
+            "contract", f"{target}__name"
+        ):
+            found[contract].append(name)
+        names[column] = found
+    return names
+
+
 def export_contracts(contracts=None, include_archived=False):
-    """The contracts an export writes, with everything the sheets need fetched in a few queries."""
+    """The contracts an export writes, in the register's order."""
     if contracts is None:
         contracts = Contract.objects.all()
     if not include_archived:
         contracts = contracts.filter(archived_at__isnull=True)
-    return (
-        contracts.with_printed_relations()
-        .prefetch_related(
-            Prefetch(
-                "kpis",
-                KeyPerformanceIndicator.objects.select_related("measure").order_by("order", "pk"),
-            ),
-            Prefetch("changes", ContractChange.objects.order_by("made_on", "pk")),
-            Prefetch("notices", Notice.objects.order_by("published_on", "pk")),
-        )
-        .order_by("category__order", "category__name", "reference")
-    )
-
-
-# Contracts fetched (with their rows on the other sheets) this many at a time.
-CHUNK = 1000
+    return contracts.order_by(*CONTRACT_ORDER)
 
 
 def write_workbook(path, contracts=None, include_archived=False):
@@ -160,12 +289,10 @@ def write_workbook(path, contracts=None, include_archived=False):
     gives the same register back; with a filtered queryset, only those the
     chosen contracts use. Returns the number of contracts written.
 
-    Memory stays flat however big the register: the workbook is openpyxl's
-    write-only kind (rows go to temporary files as they are appended), the
-    lookup sheets' rows are chosen by subqueries rather than from contracts
-    held in memory, and the contracts are fetched ``CHUNK`` at a time, each
-    chunk's partners, values, options and outcomes appended to their own sheets
-    before the next is read.
+    Memory stays flat however big the register (see the module's docstring):
+    one streamed query per sheet, in the register's order (the child sheets
+    joined to their contract for it), plus the contracts' co-commissioners and
+    cohorts fetched a chunk of contracts at a time.
     """
     whole_register = contracts is None
     contracts = export_contracts(contracts, include_archived)
@@ -177,7 +304,7 @@ def write_workbook(path, contracts=None, include_archived=False):
     used_providers = Q(pk__in=contracts.order_by().values("lead_provider")) | Q(
         pk__in=partners.values("provider")
     )
-    funding_streams = FundingStream.objects.select_related("provided_by").order_by("name")
+    funding_streams = FundingStream.objects.order_by("name")
     if whole_register:
         providers = Provider.objects.all()
         if not include_archived:
@@ -210,7 +337,8 @@ def write_workbook(path, contracts=None, include_archived=False):
             )
         )
 
-    workbook = Workbook(write_only=True)
+    workbook = Workbook(path, {"constant_memory": True})
+    formats = _Formats(workbook)
     for sheet, records in (
         (PROVIDERS, providers.order_by("name")),
         (COMMISSIONERS, bodies.order_by("name")),
@@ -219,28 +347,19 @@ def write_workbook(path, contracts=None, include_archived=False):
         (FUNDING_STREAMS, funding_streams),
         (MEASURES, measures.order_by("name")),
     ):
-        _add_sheet(workbook, sheet, records.iterator(chunk_size=CHUNK))
-    # Five sheets filled side by side, one chunk of contracts at a time.
-    sheets = {
-        sheet: _add_sheet(workbook, sheet)
-        for sheet in (CONTRACTS, PARTNERS, VALUES, OPTIONS, OUTCOMES, KPIS, CHANGES, NOTICES)
-    }
-    written = 0
-    for contract in contracts.iterator(chunk_size=CHUNK):
-        written += 1
-        sheets[CONTRACTS].append(_data_row(sheets[CONTRACTS], CONTRACTS, contract))
-        for sheet, rows in (
-            (PARTNERS, contract.partners.all()),
-            (VALUES, contract.values.all()),
-            (OPTIONS, contract.options.all()),
-            (OUTCOMES, contract.outcomes.all()),
-            (KPIS, contract.kpis.all()),
-            (CHANGES, contract.changes.all()),
-            (NOTICES, contract.notices.all()),
-        ):
-            for record in rows:
-                sheets[sheet].append(_data_row(sheets[sheet], sheet, record))
-    workbook.save(path)
+        _write_rows(_add_sheet(workbook, formats, sheet), formats, sheet, _rows(sheet, records))
+    written = _write_rows(
+        _add_sheet(workbook, formats, CONTRACTS),
+        formats,
+        CONTRACTS,
+        _rows(CONTRACTS, contracts, "pk"),
+        names_for=_names_of_contracts,
+    )
+    in_contract_order = [f"contract__{field}" for field in CONTRACT_ORDER]
+    for sheet, model, order in CHILD_SHEETS:
+        rows = model.objects.filter(contract__in=chosen).order_by(*in_contract_order, *order)
+        _write_rows(_add_sheet(workbook, formats, sheet), formats, sheet, _rows(sheet, rows))
+    workbook.close()
     return written
 
 
@@ -297,26 +416,21 @@ def _notes_rows():
 
 def write_template(path):
     """A blank workbook with every sheet's headers and a Notes sheet explaining each column."""
-    workbook = Workbook()
-    notes = workbook.active
-    notes.title = NOTES_SHEET
-    for row in _notes_rows():
-        notes.append(row)
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (16, 22, 10, 90, 30), strict=True):
-        notes.column_dimensions[letter].width = width
-    for row in notes.iter_rows(min_row=2):
-        row[3].alignment = Alignment(wrap_text=True, vertical="top")
-    notes.freeze_panes = "A2"
+    workbook = Workbook(path)
+    formats = _Formats(workbook)
+    notes = workbook.add_worksheet(NOTES_SHEET)
+    for col, width in enumerate((16, 22, 10, 90, 30)):
+        notes.set_column(col, col, width)
+    notes.freeze_panes(1, 0)
+    write_text = _text_writer(notes, formats)
+    for number, row in enumerate(_notes_rows()):
+        for col, value in enumerate(row):
+            if number == 0:
+                notes.write_string(number, col, value, formats.header)
+            elif col == 3:
+                notes.write_string(number, col, value, formats.wrapped)
+            elif value:
+                write_text(number, col, value)
     for sheet in SHEETS:
-        worksheet = workbook.create_sheet(sheet.name)
-        worksheet.append([column.header for column in sheet.columns])
-        for index, column in enumerate(sheet.columns):
-            worksheet.column_dimensions[get_column_letter(index + 1)].width = (
-                50 if column.name in WIDE_COLUMNS else 18
-            )
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        worksheet.freeze_panes = "A2"
-    workbook.save(path)
+        _add_sheet(workbook, formats, sheet)
+    workbook.close()
