@@ -20,7 +20,7 @@ from django.db.models import Q
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter import Workbook
 
-from commissioning.formats import looks_like_formula
+from commissioning.formats import FORMULA_TRIGGERS, looks_like_formula
 from commissioning.fy import FinancialYear
 from contracts.models import (
     Category,
@@ -105,15 +105,34 @@ def _spreadsheet_text(value):
 _LOOKS_LIKE_RICH_TEXT = re.compile(r"\A<r>.*</r>\Z", re.DOTALL)
 
 
+# Anything in a text that needs more than a plain write: a control character, a formula's
+# first character (the one rule, commissioning.formats), or the start of rich-text XML.
+# Most text has none, and one search finds that out.
+_NEEDS_CARE = re.compile(
+    "|".join(
+        [
+            ILLEGAL_CHARACTERS_RE.pattern,  # \x0b (Word's line break) among them
+            rf"\A[{re.escape(''.join(FORMULA_TRIGGERS))}]",
+            r"\A<r>",
+        ]
+    )
+)
+
+
 def _text_writer(worksheet, formats):
     """``write(row, col, text)``: a text cell, never a formula, the text exactly as given."""
     write_string = worksheet.write_string
 
     def write(row, col, value):
-        value = _spreadsheet_text(value) if isinstance(value, str) else str(value)
+        if not isinstance(value, str):
+            value = str(value)
+        if not _NEEDS_CARE.search(value):
+            write_string(row, col, value)
+            return
+        value = _spreadsheet_text(value)
         if looks_like_formula(value):
             write_string(row, col, value, formats.as_text)
-        elif value.startswith("<r>") and _LOOKS_LIKE_RICH_TEXT.match(value):
+        elif _LOOKS_LIKE_RICH_TEXT.match(value):
             worksheet.write_rich_string(row, col, value[:1], formats.plain_run, value[1:])
         else:
             write_string(row, col, value)
@@ -158,12 +177,8 @@ def _yes_no(value):
     return None if value is None else ("yes" if value else "no")
 
 
-def _blank_if_empty(value):
-    return None if value == "" else value
-
-
 def _row_reader(sheet):
-    """The fields to fetch for ``sheet`` and ``cells(row, names)``: a fetched row's cell values.
+    """The fields to fetch for ``sheet``, and per column ``read(row, names)``: its cell's value.
 
     ``names`` maps a NAMES column to {contract pk: [names]} (Contracts sheet only; the
     contract's pk is fetched last).
@@ -211,14 +226,14 @@ def _row_reader(sheet):
         elif column.type == CellType.YES_NO:
             index = field(column.model_field)
             readers.append(lambda row, names, index=index: _yes_no(row[index]))
+        elif column.type in NUMBER_TYPES or column.type == CellType.DATE:
+            readers.append(_getter(field(column.model_field)))
         else:
+            # Text: an empty string is a blank cell.
             index = field(column.model_field)
-            readers.append(lambda row, names, index=index: _blank_if_empty(row[index]))
+            readers.append(lambda row, names, index=index: row[index] or None)
 
-    def cells(row, names=None):
-        return [reader(row, names) for reader in readers]
-
-    return fields, cells
+    return fields, readers
 
 
 def _getter(index):
@@ -231,14 +246,16 @@ def _write_rows(worksheet, formats, sheet, rows, names_for=None):
     ``names_for(chunk)`` gives the NAMES columns' names for a chunk of rows. Returns the
     number of rows written.
     """
-    _, cells = _row_reader(sheet)
+    _, readers = _row_reader(sheet)
     writers = [_cell_writer(column, worksheet, formats) for column in sheet.columns]
+    columns = list(enumerate(zip(readers, writers, strict=True)))
     number = 0
     for chunk in itertools.batched(rows.iterator(chunk_size=CHUNK), CHUNK):
         names = names_for(chunk) if names_for else None
         for row in chunk:
             number += 1
-            for col, (value, write) in enumerate(zip(cells(row, names), writers, strict=True)):
+            for col, (read, write) in columns:
+                value = read(row, names)
                 if value is not None:
                     write(number, col, value)
     return number
