@@ -240,6 +240,10 @@ def _read_sheet(sheet, worksheet, errors, reinterpretations):
                 )
             )
         for position, value in enumerate(cells):
+            if value is None:
+                # An empty cell (most of a row padded to the columns read): blank in every
+                # column, as row.values already says.
+                continue
             column = columns[position] if position < len(columns) else None
             if column is None:
                 headed = position < len(header_cells) and not is_blank(header_cells[position])

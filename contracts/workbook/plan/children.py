@@ -68,12 +68,18 @@ class ChildSheet:
         compared = self.compared_fields(parsed.columns)
         self.check(importer, wanted, rows)
         changes = importer.changes[self.sheet.name]
+        # Each relation's lookup, found once for every row compared.
+        lookups = {
+            name: self._lookup_for(importer, name)
+            for name in {*compared, *self.key_fields}
+            if self.model._meta.get_field(name).is_relation
+        }
         for reference, plan in importer.contracts.items():
             existing = (
                 list(getattr(plan.contract, self.related_name).all()) if plan.contract.pk else []
             )
             plan.children[self.sheet.name] = self._match(
-                importer, reference, existing, wanted[reference], compared, changes
+                reference, existing, wanted[reference], compared, changes, lookups
             )
         importer.wanted[self.sheet.name] = wanted
 
@@ -115,16 +121,17 @@ class ChildSheet:
             return None
         return record
 
-    def _match(self, importer, reference, existing, wanted, compared, changes):
+    def _match(self, reference, existing, wanted, compared, changes, lookups):
         """Pair workbook rows with stored rows: equal → kept, same key → updated, else create/delete."""
 
         def comparable(record, name):
-            if self.model._meta.get_field(name).is_relation:
+            lookup = lookups.get(name)
+            if lookup is not None:
                 target_pk = getattr(record, f"{name}_id")
                 if target_pk is None:
                     target = getattr(record, name, None) if record.pk is None else None
                     return id(target) if target is not None else None
-                return id(self._lookup_for(importer, name).by_pk.get(target_pk))
+                return id(lookup.by_pk.get(target_pk))
             return getattr(record, name)
 
         def signature(record, names):
