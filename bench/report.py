@@ -258,7 +258,8 @@ class Report:
                 + (
                     f"error: {run.error.strip().splitlines()[-1][:100]}"
                     if run.error
-                    else f"{run.seconds:.1f} s"
+                    # CPU time too: on a shared machine it moves far less than wall time.
+                    else f"{run.seconds:.1f} s (CPU {run.cpu_seconds:.1f} s)"
                 )
                 + " |"
             )
