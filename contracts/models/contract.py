@@ -262,17 +262,17 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
         apportioning per row, so lists of any size sort and filter by them cheaply.
 
         The same figures ``with_totals()`` and ``with_value_in()`` compute from the values.
+        Every contract has its ``ContractMoney`` row (written with it), so it is an inner
+        join and the totals are its bare columns: sorting by total walks the index on it.
         """
         year = FinancialYear.parse(year)
         zero = Value(Decimal(0), output_field=expressions.MONEY)
-        return self.annotate(
+        return self.filter(money__isnull=False).annotate(
             share_in_year=FilteredRelation(
                 "year_shares", condition=Q(year_shares__year=year.start_year)
             ),
-            total_amount=Coalesce(F("money__total_amount"), zero, output_field=expressions.MONEY),
-            options_amount=Coalesce(
-                F("money__options_amount"), zero, output_field=expressions.MONEY
-            ),
+            total_amount=F("money__total_amount"),
+            options_amount=F("money__options_amount"),
             **{name: Coalesce(F("share_in_year__amount"), zero, output_field=expressions.MONEY)},
         )
 
@@ -286,9 +286,7 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
 
     def with_options_left(self, remaining=True):
         """Contracts with (or without) an extension option still available (stored money)."""
-        if remaining:
-            return self.filter(money__options_remaining=True)
-        return self.exclude(money__options_remaining=True)
+        return self.filter(money__options_remaining=remaining)
 
     def with_options_remaining(self):
         """Annotate ``has_options_remaining``: the contract has an option still available.

@@ -8,7 +8,10 @@ fifty, so two tables hold what the values and options come to:
   (the apportionment rule of ``commissioning.fy``, computed by the same SQL
   expression the dashboard aggregates with);
 - ``ContractMoney``: per contract, the total of its values, the value of its
-  options still available, and whether any is still available.
+  options still available, and whether any is still available. Every contract
+  has one, written when the contract is created (£0 and no options until a
+  value or option is added), so lists join it without losing a contract and
+  sort or filter by its indexes.
 
 They are rewritten for a contract in the same transaction as any change to one
 of its values or options (the models' ``post_save``/``post_delete``, with the
@@ -24,6 +27,7 @@ the values in Python.
 
 import contextlib
 import threading
+from decimal import Decimal
 
 from django.db import connection, models, transaction
 from django.db.models import F, Max, Min, Sum
@@ -78,6 +82,10 @@ class ContractMoney(models.Model):
 
     def __str__(self):
         return f"{format_money(self.total_amount)} (+ {format_money(self.options_amount)} options)"
+
+
+# What a contract with no values and no options has stored.
+NO_MONEY = {"total_amount": Decimal(0), "options_amount": Decimal(0), "options_remaining": False}
 
 
 def write_money(contract_ids=None):
@@ -187,6 +195,21 @@ def _after_change(sender, instance, raw=False, **kwargs):
     money_changed(instance.contract_id)
 
 
+def _after_contract_created(sender, instance, created, raw=False, **kwargs):
+    """Every contract has its money row from the moment it exists, £0 until a value is added,
+    so lists join it (``with_stored_money``) without losing anyone and sort by its index."""
+    if not created:
+        return
+    pending = getattr(_deferred, "contract_ids", None)
+    if pending is not None:
+        pending.add(instance.pk)
+        return
+    # A fixture's own money row for it (a dump carries them) replaces this one as it loads.
+    ContractMoney.objects.bulk_create(
+        [ContractMoney(contract=instance, **NO_MONEY)], ignore_conflicts=True
+    )
+
+
 def _after_contract_deleted(sender, instance, **kwargs):
     # Its values went first, and their post_delete wrote its money again: clear that.
     money_changed(instance.pk)
@@ -198,6 +221,7 @@ def connect():
     from .contract import Contract
     from .money import ExtensionOption
 
+    post_save.connect(_after_contract_created, sender=Contract, dispatch_uid="money-new-contract")
     post_delete.connect(_after_contract_deleted, sender=Contract, dispatch_uid="money-contract")
     for model in (ContractValue, ExtensionOption):
         post_save.connect(_after_change, sender=model, dispatch_uid=f"money-{model.__name__}-save")

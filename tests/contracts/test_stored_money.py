@@ -1,13 +1,14 @@
 """The stored shares and totals always equal what the values and options derive to."""
 
 import datetime
+import importlib
 from collections import defaultdict
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,20 +52,20 @@ def stored():
     shares = {
         (share.contract_id, share.year): share.amount for share in ContractYearShare.objects.all()
     }
-    # A contract with nothing stored reads as £0 and no options, as one with no row does.
     money = {
         row.contract_id: (row.total_amount, row.options_amount, row.options_remaining)
         for row in ContractMoney.objects.all()
-        if (row.total_amount, row.options_amount, row.options_remaining) != NOTHING
     }
     return shares, money
 
 
 def assert_stored_equals_derived():
+    """Shares equal; and every contract has its money row, £0 and no options (NOTHING) when
+    it has no values or options."""
     shares, money = stored()
     expected_shares, expected_money = derived()
     assert shares == expected_shares
-    assert money == {pk: figures for pk, figures in expected_money.items() if figures != NOTHING}
+    assert money == expected_money
 
 
 amounts = st.decimals(min_value=0, max_value=Decimal("9999999.99"), places=2, allow_nan=False)
@@ -209,7 +210,39 @@ def test_edits_inside_one_block_write_each_contract_once(django_assert_max_num_q
     with money_written_once():
         for year in range(2020, 2026):
             ContractValueFactory(contract=contract, year=year, amount=Decimal("100"))
-        assert not ContractMoney.objects.exists()
+        assert ContractMoney.objects.get(contract=contract).total_amount == Decimal(0)
 
     assert ContractMoney.objects.get(contract=contract).total_amount == Decimal("600")
+    assert_stored_equals_derived()
+
+
+def test_a_new_contract_has_its_money_row_of_nothing_in_the_same_transaction():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        contract = ContractFactory()
+        money = ContractMoney.objects.get(contract=contract)
+        assert (money.total_amount, money.options_amount, money.options_remaining) == NOTHING
+        raise RuntimeError
+
+    assert not ContractMoney.objects.exists()
+
+
+def test_contracts_made_inside_one_block_get_their_rows_at_its_end():
+    with money_written_once():
+        contract = ContractFactory()
+        assert not ContractMoney.objects.exists()
+
+    assert ContractMoney.objects.get(contract=contract).total_amount == Decimal(0)
+
+
+def test_the_migration_gives_a_row_of_nothing_to_every_contract_without_one():
+    backfill = importlib.import_module(
+        "contracts.migrations.0010_money_row_for_every_contract"
+    ).BACKFILL
+    bare, valued = ContractFactory(), ContractFactory()
+    ContractValueFactory(contract=valued, year=2023, amount=Decimal("700"))
+    ContractMoney.objects.filter(contract=bare).delete()
+
+    with connection.cursor() as cursor:
+        cursor.execute(backfill)
+
     assert_stored_equals_derived()
