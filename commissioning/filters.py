@@ -6,11 +6,14 @@ filters here turn every value a user can type into a typed value
 (``FinancialYear``, ``Decimal`` pounds) or a message saying how to write it.
 """
 
+import datetime
+import re
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 
+from commissioning.formats import format_date
 from commissioning.fy import FinancialYear, parse_money
 from commissioning.widgets import PlainSelect
 
@@ -118,8 +121,14 @@ class GovukFilterSet(django_filters.FilterSet):
                 field, forms.ModelChoiceField
             ):
                 shown = dict(field.choices).get(value, value)
+            elif isinstance(value, datetime.date):
+                shown = format_date(value)
+            # A date typed in three boxes is sent as name_0, name_1 and name_2.
+            boxes = re.compile(rf"{re.escape(name)}_\d+")
             remaining = [
-                (key, item) for key, item in self._query_items() if key not in (name, "page")
+                (key, item)
+                for key, item in self._query_items()
+                if key not in (name, "page") and not boxes.fullmatch(key)
             ]
             selected.append((field.label, str(shown), f"?{urlencode(remaining)}"))
         return selected

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from commissioning.archiving import ArchivingAdminMixin
@@ -20,6 +22,8 @@ from .models import (
     FundingStream,
     Notice,
     OptionStatus,
+    RenewalDecision,
+    SentAlert,
     Status,
 )
 from .workbook.views import import_urls as workbook_import_urls
@@ -362,3 +366,92 @@ class ContractValueAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="Amount", ordering="amount")
     def money(self, value):
         return format_money(value.amount)
+
+
+@admin.register(RenewalDecision)
+class RenewalDecisionAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
+    """Decisions on contract ends and options, as the contract page's form records them: an
+    outcome on an option settles it in the same transaction (``RenewalDecision.record()``)."""
+
+    list_display = ["contract", "subject", "owner", "due_date", "outcome", "decided_on"]
+    list_filter = ["outcome"]
+    search_fields = ["contract__reference", "contract__title", "reference"]
+    list_select_related = ["contract", "option", "owner"]
+    autocomplete_fields = ["contract", "option", "owner"]
+    fieldsets = [
+        (
+            None,
+            {
+                "description": "A decision is on the contract's end (give the end date it "
+                "decides about) or on one of its extension options, not both.",
+                "fields": ["contract", "option", "end_date"],
+            },
+        ),
+        (
+            "Decision",
+            {"fields": ["owner", "due_date", "outcome", "decided_on", "reference", "note"]},
+        ),
+    ]
+
+    @admin.display(description="Decision on")
+    def subject(self, decision):
+        if decision.option_id:
+            return f"Extension option {decision.option.period_label}"
+        return f"End of contract ({format_date(decision.end_date)})"
+
+    def save_model(self, request, obj, form, change):
+        request.decision_refused = False
+        try:
+            with transaction.atomic():
+                obj.record()
+                # A new version of the contract too, as the contract page's form makes, so
+                # a decision form opened there before this save is refused.
+                contract = Contract.objects.get(pk=obj.contract_id)
+                contract.save(update_fields=["version", "updated_at"])
+        except ValidationError as error:
+            # Refused by exercise() (a contract no longer running, an option no longer
+            # available): nothing was saved. Say why, and show the form again.
+            request.decision_refused = True
+            self.message_user(request, f"Not saved: {'; '.join(error.messages)}", messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "decision_refused", False):
+            super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "decision_refused", False):
+            return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "decision_refused", False):
+            return super().log_change(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "decision_refused", False):
+            return redirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "decision_refused", False):
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+
+@admin.register(SentAlert)
+class SentAlertAdmin(admin.ModelAdmin):
+    """The record of alerts sent: what stops a second run sending the same alert. Read only:
+    a row edited or removed here would let it be sent again, or hide that it was sent."""
+
+    list_display = ["subject", "due_date", "lead_months", "sent_on", "recipients"]
+    list_filter = ["lead_months", "sent_on"]
+    search_fields = ["subject", "recipients"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

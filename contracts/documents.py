@@ -13,10 +13,11 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from commissioning.documents import Document, dated_filename
@@ -24,10 +25,12 @@ from commissioning.formats import format_date
 from commissioning.fy import FinancialYear
 from outcomes.models import KeyPerformanceIndicator
 
+from .as_of import AS_OF_CAVEAT
 from .filters import ContractFilter
 from .models import (
     Contract,
     ContractValue,
+    RenewalDecision,
 )
 
 SCHEDULE_TITLE = "Commissioned services schedule"
@@ -90,6 +93,8 @@ def describe_filters(filterset):
         return ""
     described = []
     for name, field in filterset.form.fields.items():
+        if name == "as_of":  # the day is said on its own line, not as a filter
+            continue
         value = filterset.form.cleaned_data.get(name)
         if value in (None, "", [], ()) or (hasattr(value, "exists") and not value):
             continue
@@ -153,8 +158,9 @@ class ScheduleDocument(Document):
         return dated_filename("commissioned-services-schedule")
 
     def contracts(self):
-        """The filtered contracts, over the same QuerySet the register page lists."""
-        self.filterset.queryset = Contract.objects.for_register()
+        """The filtered contracts, over the same QuerySet the register page lists (as of the
+        day the query asks for, today by default)."""
+        self.filterset.queryset = Contract.objects.for_register(self.filterset.day)
         return self.filterset.qs
 
     def too_large_for_a_request(self):
@@ -202,6 +208,9 @@ class ScheduleDocument(Document):
             ],
             "contract_count": len(contracts),
             "filters_description": describe_filters(self.filterset),
+            "day": self.filterset.day,
+            "shown_as_of": self.filterset.day != timezone.localdate(),
+            "as_of_caveat": AS_OF_CAVEAT,
             "year_totals": [
                 {"year": year, "total": totals.get(year, Decimal(0))} for year in years
             ],
@@ -227,7 +236,14 @@ class ContractSummary(Document):
     def contract(self):
         """The contract with everything it prints; 404 for an unknown reference."""
         return get_object_or_404(
-            Contract.objects.current().with_printed_relations(), reference=self.reference
+            Contract.objects.current()
+            .with_printed_relations()
+            .prefetch_related(
+                Prefetch(
+                    "decisions", queryset=RenewalDecision.objects.select_related("owner", "option")
+                )
+            ),
+            reference=self.reference,
         )
 
     @property

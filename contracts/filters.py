@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from commissioning.filters import (
     YES_NO,
@@ -18,6 +20,7 @@ from commissioning.filters import (
     NamedChoiceFilter,
 )
 from commissioning.formats import format_money
+from contracts.as_of import AS_OF_HINT, AS_OF_LABEL, AsOfDateField, check_day, with_boxes_filled
 from contracts.models import (
     Category,
     CommissioningBody,
@@ -32,6 +35,19 @@ from providers.models import Provider
 MAX_MONTHS_AHEAD = 120
 
 
+class AsOfFilter(django_filters.Filter):
+    """The day the register is listed as of (``?as_of=`` or the three date boxes).
+
+    It narrows no rows: the day shapes every row (status, this year's value, what ends
+    soon), so the rows themselves are ``Contract.objects.for_register(filterset.day)``.
+    """
+
+    field_class = AsOfDateField
+
+    def filter(self, queryset, value):
+        return queryset
+
+
 class ContractFilterForm(GovukFilterForm):
     input_width_classes = {
         "q": "govuk-!-width-full",
@@ -40,6 +56,9 @@ class ContractFilterForm(GovukFilterForm):
         "value_min": "govuk-input--width-10",
         "value_max": "govuk-input--width-10",
     }
+
+    def clean_as_of(self):
+        return check_day(self.cleaned_data.get("as_of"))
 
     def clean(self):
         cleaned = super().clean()
@@ -53,7 +72,13 @@ class ContractFilterForm(GovukFilterForm):
 
 
 class ContractFilter(GovukFilterSet):
-    """Filters over ``Contract.objects``: every one combinable, all state in the query string."""
+    """Filters over ``Contract.objects``: every one combinable, all state in the query string.
+
+    ``as_of`` names the day the register is listed as of (``day``, today by default):
+    give the filter ``Contract.objects.for_register(filterset.day)`` to filter.
+    """
+
+    as_of = AsOfFilter(label=AS_OF_LABEL, help_text=AS_OF_HINT)
 
     q = django_filters.CharFilter(
         label="Search",
@@ -141,6 +166,17 @@ class ContractFilter(GovukFilterSet):
         form = ContractFilterForm
         fields = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        # A link's ?as_of=2024-01-01 fills the form's three date boxes.
+        super().__init__(with_boxes_filled(data), *args, **kwargs)
+
+    @cached_property
+    def day(self):
+        """The day asked for (``as_of``), or today when none is given or it is not valid."""
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("as_of"):
+            return self.form.cleaned_data["as_of"]
+        return timezone.localdate()
+
     def filter_text(self, queryset, name, value):
         """Every word must appear in the reference, title, description, or a provider's name."""
         for word in value.split():
@@ -174,7 +210,7 @@ class ContractFilter(GovukFilterSet):
         return queryset.active_in(year)
 
     def filter_ending_within(self, queryset, name, months):
-        return queryset.ending_within(int(months))
+        return queryset.ending_within(int(months), self.day)
 
     def filter_value_min(self, queryset, name, amount):
         return queryset.with_total_between(low=amount)

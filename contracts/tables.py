@@ -22,10 +22,9 @@ STATUS_LABELS = dict(Status.choices)
 class ContractTable(RegisterTable):
     """The register: one row per contract, from ``Contract.objects.current()`` with annotations.
 
-    Expects the queryset to carry ``current_status`` (``with_status()``),
-    ``total_amount`` (``with_totals()``) and ``value_in_current_year``
-    (``with_value_in(FinancialYear.current(), name="value_in_current_year")``), and
-    to ``select_related("category", "lead_provider")``: no cell runs a query.
+    Expects the rows of ``Contract.objects.for_register(day)`` (derived status, stored
+    totals and value in ``day``'s financial year, category and lead provider): no cell
+    runs a query. ``day`` (today by default) is the day the register is listed as of.
     """
 
     caption = "Contracts in the register"
@@ -70,10 +69,11 @@ class ContractTable(RegisterTable):
     # Sort and page links swap the whole register region (filters and results).
     htmx_target = "#register"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, day=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = timezone.localdate()
-        year = FinancialYear.current()
+        # The day the register is listed as of (?as_of=): "ends in" and the year count from it.
+        self.today = day or timezone.localdate()
+        year = FinancialYear.containing(self.today)
         self.columns["value_in_current_year"].column.verbose_name = f"Value {year}"
 
     def render_reference(self, value, record):

@@ -2,12 +2,15 @@
 
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from commissioning.documents import Document, dated_filename
+from commissioning.formats import format_date
 from commissioning.fy import FinancialYear
+from contracts.as_of import AS_OF_CAVEAT
 from contracts.filters import MAX_MONTHS_AHEAD
-from contracts.models import Contract, ExtensionOption
+from contracts.models import Contract, ExtensionOption, OpenDecision, RenewalDecision
 from reports.quality import run_checks, total_findings
 
 EXPIRY_TITLE = "Contracts ending and decisions due"
@@ -15,7 +18,8 @@ DEFAULT_MONTHS_AHEAD = 12
 
 
 class ExpiryReport(Document):
-    """Contracts ending and option decisions due within ``months``, with their money."""
+    """Contracts ending and decisions due within ``months`` of ``today`` (the day the report
+    is as of: today by default), with their money, each decision's owner and its state."""
 
     kind = "expiring"
     template_name = "pdf/expiring.html"
@@ -25,11 +29,11 @@ class ExpiryReport(Document):
         self.today = today or timezone.localdate()
 
     @classmethod
-    def from_query(cls, raw):
+    def from_query(cls, raw, today=None):
         """The report for ``?months=``: a whole number from 1 to 120, 12 when not given;
         raises ValueError saying how to write it."""
         if raw is None or raw.strip() == "":
-            return cls()
+            return cls(today=today)
         message = f"Months must be a whole number from 1 to {MAX_MONTHS_AHEAD}, for example 12"
         try:
             months = int(raw.strip())
@@ -37,19 +41,30 @@ class ExpiryReport(Document):
             raise ValueError(message) from None
         if not 1 <= months <= MAX_MONTHS_AHEAD:
             raise ValueError(message)
-        return cls(months)
+        return cls(months, today)
 
     @property
     def parameters(self):
-        return str(self.months)
+        # The day is part of every key: a report stored yesterday is not today's.
+        return f"{self.months}:{self.today:%Y-%m-%d}"
+
+    @property
+    def is_as_of_another_day(self):
+        return self.today != timezone.localdate()
 
     @property
     def title(self):
-        return f"{EXPIRY_TITLE}: next {self.months} month{'s' if self.months != 1 else ''}"
+        title = f"{EXPIRY_TITLE}: next {self.months} month{'s' if self.months != 1 else ''}"
+        if self.is_as_of_another_day:
+            title += f" from {format_date(self.today)}"
+        return title
 
     @property
     def filename(self):
-        return dated_filename(f"contracts-ending-within-{self.months}-months")
+        stem = f"contracts-ending-within-{self.months}-months"
+        if self.is_as_of_another_day:
+            stem += f"-as-of-{self.today:%Y-%m-%d}"
+        return dated_filename(stem)
 
     def context(self):
         today, months = self.today, self.months
@@ -59,26 +74,40 @@ class ExpiryReport(Document):
             .ending_within(months, today)
             .with_value_in(this_year, name="value_this_year_amount")
             .with_totals()
-            .select_related("lead_provider", "category")
+            .select_related("lead_provider", "category", "owner")
+            .prefetch_related(
+                Prefetch(
+                    "options",
+                    queryset=ExtensionOption.objects.select_related("decision__owner"),
+                ),
+                Prefetch("decisions", queryset=RenewalDecision.objects.select_related("owner")),
+            )
             .order_by("end_date", "title")
         )
-        decisions = list(
-            ExtensionOption.objects.decisions_due_within(months, today)
-            .with_overdue(today)
-            .filter(contract__archived_at__isnull=True)
-            .select_related("contract", "contract__lead_provider")
-            .order_by("decision_date", "start_date")
-        )
-        for option in decisions:
-            option.is_overdue_today = option.is_overdue(today)
+        for contract in ending:
+            contract.end_decision_shown = contract.end_decision_on(today)
+            # None above: an option available on the day continues it, or nothing is recorded.
+            contract.continued_by_option = any(
+                decision.option is not None for decision in contract.open_decisions(today)
+            )
+        decisions = OpenDecision.all_on(today, within_months=months)
         return {
             "months": months,
+            "day": today,
+            "is_as_of_another_day": self.is_as_of_another_day,
+            "as_of_caveat": AS_OF_CAVEAT,
             "this_year": this_year,
             "ending": ending,
             "ending_total": sum((c.value_this_year_amount for c in ending), Decimal(0)),
             "decisions": decisions,
+            "overdue_count": sum(decision.is_overdue for decision in decisions),
             "decisions_total": sum(
-                (option.amount or Decimal(0) for option in decisions), Decimal(0)
+                (
+                    decision.option.amount or Decimal(0)
+                    for decision in decisions
+                    if decision.option is not None
+                ),
+                Decimal(0),
             ),
         }
 

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("alerts/", dashboard.alert_preference, name="alert-preference"),
     path("reports/data-quality/", quality.data_quality, name="data-quality"),
     path("reports/data-quality.pdf", quality.data_quality_pdf, name="data-quality-pdf"),
+    path("reports/expiring/", expiring.expiring, name="expiring"),
     path("reports/expiring.pdf", expiring.expiring_pdf, name="expiring-pdf"),
     path("reports/publication/", publication.publication_report, name="publication"),
     path("reports/publication.pdf", publication.publication_report_pdf, name="publication-pdf"),

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -57,6 +58,9 @@ ENDING_SOON_BANDS = (3, 6, 12)
 
 # Joins a list of names in one column; a character no name contains.
 NAME_SEPARATOR = "\x1f"
+
+# What ``with_earlier_decisions`` reads of each decision recorded on an earlier end date.
+EARLIER_DECISION_FIELDS = ("end_date", "due_date", "outcome", "decided_on", "reference", "note")
 
 
 class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
@@ -170,6 +174,41 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
             .with_status(day)
             .with_stored_money(FinancialYear.containing(day), name="value_in_current_year")
         )
+
+    def with_earlier_decisions(self):
+        """Annotate ``earlier_decisions_json``: the decisions recorded on an end date the
+        contract no longer has (its end date was moved since), with their owners' names, as
+        JSON objects joined in the contract's own query, for a page with no query to spare.
+
+        Read them back with ``Contract.earlier_decisions()``.
+        """
+        owner = {
+            "owner_id": F("owner"),
+            "owner_username": F("owner__username"),
+            "owner_first_name": F("owner__first_name"),
+            "owner_last_name": F("owner__last_name"),
+        }
+        rows = (
+            RenewalDecision.objects.filter(contract=OuterRef("pk"), option__isnull=True)
+            .exclude(end_date=OuterRef("end_date"))
+            .order_by()
+            .values("contract")
+            .annotate(
+                joined=StringAgg(
+                    Cast(
+                        JSONObject(
+                            pk=F("pk"),
+                            **{field: F(field) for field in EARLIER_DECISION_FIELDS},
+                            **owner,
+                        ),
+                        models.TextField(),
+                    ),
+                    delimiter=Value(NAME_SEPARATOR),
+                )
+            )
+            .values("joined")
+        )
+        return self.annotate(earlier_decisions_json=Subquery(rows, output_field=models.TextField()))
 
     def with_printed_relations(self):
         """Everything a contract's page, PDF or workbook rows print, fetched in a fixed number of
@@ -321,8 +360,9 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
         return self.exclude(agreement_type=AgreementType.GRANT)
 
     def end_decisions_open(self, day=None, owner=None):
-        """Running contracts whose end is still to decide on ``day``: no available option
-        continues them and no outcome is recorded for their current end date. Annotated
+        """Running contracts whose end is still to decide on ``day``: no option available on
+        that day continues them and no outcome decided by that day is recorded for their
+        current end date. Annotated
         with ``end_decision_date`` (the due date recorded, or by default that of a period
         starting the day after the end) and carrying ``end_decision_records``; ``owner``
         keeps those a user owns (named on the decision, or else the contract manager)."""
@@ -330,14 +370,14 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
         this_end = RenewalDecision.objects.filter(
             contract=OuterRef("pk"), option__isnull=True, end_date=OuterRef("end_date")
         )
-        continued = ExtensionOption.objects.available().filter(
+        continued = ExtensionOption.objects.available_on(day).filter(
             contract=OuterRef("pk"), start_date__gt=OuterRef("end_date")
         )
         contracts = (
             self.live(day)
             .filter(end_date__isnull=False)
             .exclude(Exists(continued))
-            .exclude(Exists(this_end.exclude(outcome="")))
+            .exclude(Exists(this_end.filter(decided_on__lte=day)))
             .annotate(
                 end_decision_date=Coalesce(
                     Subquery(this_end.values("due_date")[:1], output_field=models.DateField()),
@@ -876,13 +916,18 @@ class Contract(Archivable, Versioned, models.Model):
     # Read ``self.options.all()`` and ``self.decisions.all()``: prefetch both.
 
     def open_decisions(self, day=None):
-        """The decisions still to make on ``day``, soonest first: each available option, and
-        the contract's end when it is running and no available option continues it (the
-        rule ``OpenDecision.all_on`` applies to many contracts in SQL)."""
+        """The decisions still to make on ``day``, soonest first: each option available on
+        that day, and the contract's end when it is running and no such option continues it
+        (the rule ``OpenDecision.all_on`` applies to many contracts in SQL). A decision
+        recorded as decided after ``day`` was still open on it."""
         day = day or timezone.localdate()
         records = self._decision_records()
         by_option = {record.option_id: record for record in records if record.option_id}
-        options = [option for option in self.options.all() if option.is_available]
+        options = [
+            option
+            for option in self.options.all()
+            if option.is_available_on(day, by_option.get(option.pk))
+        ]
         decisions = [
             OpenDecision(
                 contract=self,
@@ -899,7 +944,7 @@ class Contract(Archivable, Versioned, models.Model):
             record = next(
                 (r for r in records if r.option_id is None and r.end_date == self.end_date), None
             )
-            if record is None or not record.is_decided:
+            if record is None or not record.is_decided_on(day):
                 due = (record and record.due_date) or end_decision_date(
                     self.end_date, self.notice_months
                 )
@@ -913,10 +958,64 @@ class Contract(Archivable, Versioned, models.Model):
             return self.page_decision_records
         return list(self.decisions.all())
 
-    def decisions_made(self):
-        """Outcomes recorded on this contract's end and options, latest first."""
-        made = [record for record in self._decision_records() if record.is_decided]
+    def _is_on_an_earlier_end(self, record):
+        return record.option_id is None and record.end_date != self.end_date
+
+    def decisions_made(self, day=None):
+        """Outcomes decided by ``day`` (today) on this contract's current end and its options,
+        latest first."""
+        day = day or timezone.localdate()
+        made = [
+            record
+            for record in self._decision_records()
+            if record.is_decided_on(day) and not self._is_on_an_earlier_end(record)
+        ]
         return sorted(made, key=lambda record: (record.decided_on, record.pk), reverse=True)
+
+    def earlier_decisions(self):
+        """Decisions recorded on an end date the contract no longer has (its end date was
+        moved since), latest end date first: history, no longer open. Read from
+        ``with_earlier_decisions()`` when the contract was fetched with it."""
+        if "earlier_decisions_json" in self.__dict__:
+            earlier = self._decisions_from_json(self.earlier_decisions_json)
+        else:
+            earlier = [r for r in self._decision_records() if self._is_on_an_earlier_end(r)]
+        return sorted(earlier, key=lambda record: (record.end_date, record.pk), reverse=True)
+
+    def _decisions_from_json(self, joined):
+        user_model = RenewalDecision._meta.get_field("owner").related_model
+        records = []
+        for text in joined.split(NAME_SEPARATOR) if joined else []:
+            row = json.loads(text)
+            record = RenewalDecision(pk=row["pk"], contract=self)
+            for name in EARLIER_DECISION_FIELDS:
+                field = RenewalDecision._meta.get_field(name)
+                setattr(record, name, field.to_python(row[name]) if row[name] is not None else None)
+            record.outcome = record.outcome or ""
+            record.reference = record.reference or ""
+            record.note = record.note or ""
+            if row["owner_id"] is not None:
+                record.owner = user_model(
+                    pk=row["owner_id"],
+                    username=row["owner_username"],
+                    first_name=row["owner_first_name"],
+                    last_name=row["owner_last_name"],
+                )
+            records.append(record)
+        return records
+
+    def end_decision_on(self, day=None):
+        """The decision on the contract's current end as of ``day`` (today): the
+        ``OpenDecision`` while it is still to make, the ``RenewalDecision`` once decided by
+        then, or None (an option available then continues the contract, or it is not
+        running and nothing was recorded)."""
+        day = day or timezone.localdate()
+        for decision in self.open_decisions(day):
+            if decision.option is None:
+                return decision
+        return next(
+            (record for record in self.decisions_made(day) if record.option_id is None), None
+        )
 
     @property
     def max_end_date(self):

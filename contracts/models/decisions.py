@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commissioning.audited import AuditedQuerySet
+from commissioning.models import Versioned
 
 from .choices import RUNNING_STATUSES, OptionStatus
 from .dates import _sensible_date, add_months, decision_date_for
@@ -47,8 +48,11 @@ class DecisionState(models.TextChoices):
     DUE = "due", "Due"
 
 
-class RenewalDecision(models.Model):
-    """A decision on a contract's end (``end_date`` set) or on one extension option."""
+class RenewalDecision(Versioned):
+    """A decision on a contract's end (``end_date`` set) or on one extension option.
+
+    Versioned, so its admin page refuses a save over someone else's (``commissioning.locking``).
+    """
 
     contract = models.ForeignKey(
         "contracts.Contract", on_delete=models.CASCADE, related_name="decisions"
@@ -95,7 +99,9 @@ class RenewalDecision(models.Model):
     objects = AuditedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["contract", "end_date", "option__start_date"]
+        # No join in the default order: the admin locks the row (FOR UPDATE) by it, and
+        # PostgreSQL refuses that on the nullable side of an outer join.
+        ordering = ["contract_id", "end_date", "option_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["contract", "end_date"],
@@ -122,10 +128,23 @@ class RenewalDecision(models.Model):
     def is_decided(self):
         return bool(self.outcome)
 
+    def is_decided_on(self, day):
+        """Decided by the end of ``day``: a decision recorded as decided later was still open
+        then (``decided_on__lte=day`` in SQL, ``Contract.objects.end_decisions_open``)."""
+        return self.is_decided and self.decided_on is not None and self.decided_on <= day
+
     def clean(self):
+        if self.option_id and self.contract_id and self.option.contract_id != self.contract_id:
+            raise ValidationError({"option": "Choose an extension option of this contract."})
         if bool(self.outcome) != bool(self.decided_on):
             raise ValidationError(
                 {"decided_on": "Give the date it was decided with the outcome, or neither."}
+            )
+        # The register as of an earlier day counts a decision from the day it was decided
+        # on (``is_decided_on``): a day still to come would leave it open today.
+        if self.decided_on and self.decided_on > timezone.localdate():
+            raise ValidationError(
+                {"decided_on": "The date it was decided must be today or earlier."}
             )
 
     @transaction.atomic
@@ -236,7 +255,7 @@ class OpenDecision:
 
     @property
     def state(self):
-        if self.option is not None and self.option.lapses_unless_decided(self.day):
+        if self.option is not None and self.option.lapses_unless_decided(self.day, self.record):
             return DecisionState.LAPSED_UNLESS_DECIDED
         if self.due is not None and self.due < self.day:
             return DecisionState.OVERDUE
@@ -263,7 +282,7 @@ class OpenDecision:
 
         day = day or timezone.localdate()
         options = (
-            ExtensionOption.objects.available()
+            ExtensionOption.objects.available_on(day)
             .with_decision_date()
             .filter(contract__archived_at__isnull=True)
             .select_related("contract", "contract__owner", "contract__lead_provider")

@@ -12,7 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
@@ -193,9 +193,41 @@ def _overdue_on(day):
     return Q(decision_date__lt=day) | Q(start_date__lte=day)
 
 
+def _available_on(day):
+    # The rule of OptionQuerySet.available_on, on rows annotated with settled_on.
+    return Q(status=OptionStatus.AVAILABLE) | Q(settled_on__gt=day)
+
+
 class OptionQuerySet(DatedAmountQuerySet):
     def available(self):
         return self.filter(status=OptionStatus.AVAILABLE)
+
+    def with_settled_on(self):
+        """Annotate ``settled_on``: the day an option stopped being available — the date
+        its renewal decision was decided on when one is recorded, else the day it was
+        exercised, declined or marked lapsed (``decided_at``); None when neither is known.
+
+        The SQL twin of ``ExtensionOption.settled_day()``.
+        """
+        if "settled_on" in self.query.annotations:
+            return self
+        return self.annotate(
+            settled_on=Coalesce(
+                F("decision__decided_on"),
+                TruncDate("decided_at"),
+                output_field=models.DateField(),
+            )
+        )
+
+    def available_on(self, day=None):
+        """Options available on ``day`` (today): still available, or settled after that day
+        (an option exercised in March was still to decide in January). One settled on no
+        known day is read as it is now.
+
+        The SQL twin of ``ExtensionOption.is_available_on()``.
+        """
+        day = day or timezone.localdate()
+        return self.with_settled_on().filter(_available_on(day))
 
     def with_decision_date(self):
         """Annotate ``decision_date``: the one recorded, or by default the day before the
@@ -215,27 +247,27 @@ class OptionQuerySet(DatedAmountQuerySet):
         and counts as overdue too, until someone records the outcome.
         """
         day = day or timezone.localdate()
-        return self.available().with_decision_date().filter(_overdue_on(day))
+        return self.available_on(day).with_decision_date().filter(_overdue_on(day))
 
     def with_overdue(self, day=None):
         """Annotate ``is_overdue_on_day``: what ``overdue(day)`` selects, as a column (for
         lists that show overdue and upcoming decisions side by side)."""
         day = day or timezone.localdate()
         rows = self if "decision_date" in self.query.annotations else self.with_decision_date()
-        return rows.annotate(
+        return rows.with_settled_on().annotate(
             is_overdue_on_day=models.Case(
-                models.When(Q(status=OptionStatus.AVAILABLE) & _overdue_on(day), then=True),
+                models.When(_available_on(day) & _overdue_on(day), then=True),
                 default=False,
                 output_field=models.BooleanField(),
             )
         )
 
     def decisions_due_within(self, months, today=None):
-        """Available options whose decision date falls within ``months`` months of ``today``,
-        or has passed (the overdue ones)."""
+        """Options available on ``today`` whose decision date falls within ``months`` months
+        of it, or has passed (the overdue ones)."""
         today = today or timezone.localdate()
         return (
-            self.available()
+            self.available_on(today)
             .with_decision_date()
             .filter(Q(decision_date__lte=add_months(today, months)) | _overdue_on(today))
         )
@@ -274,6 +306,29 @@ class ExtensionOption(DatedAmount, Versioned):
     @property
     def is_available(self):
         return self.status == OptionStatus.AVAILABLE
+
+    def settled_day(self, decision=None):
+        """The day it stopped being available: its renewal decision's date when one is
+        recorded, else the day it was exercised, declined or marked lapsed; None when it is
+        available, or when neither is known. ``decision``: its RenewalDecision when the
+        caller has it at hand (read from the option otherwise).
+
+        The Python twin of ``OptionQuerySet.with_settled_on``.
+        """
+        if self.is_available:
+            return None
+        decision = decision or self.decision_record
+        if decision is not None and decision.decided_on:
+            return decision.decided_on
+        return timezone.localdate(self.decided_at) if self.decided_at else None
+
+    def is_available_on(self, day, decision=None):
+        """Available on ``day``: still available, or settled after that day
+        (``OptionQuerySet.available_on`` for many)."""
+        if self.is_available:
+            return True
+        settled = self.settled_day(decision)
+        return settled is not None and settled > day
 
     @property
     def decision_date(self):
@@ -315,15 +370,19 @@ class ExtensionOption(DatedAmount, Versioned):
     def decision_date_is_default(self):
         return self.decision_due is None
 
-    def lapses_unless_decided(self, day):
+    def lapses_unless_decided(self, day, decision=None):
         """Still available on ``day`` though its period has begun."""
-        return self.is_available and self.start_date is not None and self.start_date <= day
+        return (
+            self.start_date is not None
+            and self.start_date <= day
+            and self.is_available_on(day, decision)
+        )
 
-    def is_overdue(self, day):
+    def is_overdue(self, day, decision=None):
         """``OptionQuerySet.overdue`` for one option."""
-        if not self.is_available or self.decision_date is None:
+        if not self.is_available_on(day, decision) or self.decision_date is None:
             return False
-        return self.decision_date < day or self.lapses_unless_decided(day)
+        return self.decision_date < day or self.lapses_unless_decided(day, decision)
 
     def amount_in(self, year):
         if self.amount is None:

@@ -38,7 +38,9 @@ class DecisionForm(forms.Form):
         label="Outcome",
         help_text="Recording “Extend” on an option exercises it: its value is added and the end date moves.",
     )
-    decided_on = DateInputField(label="Date decided", required=False)
+    decided_on = DateInputField(
+        label="Date decided", required=False, help_text="The day it was decided: today or earlier."
+    )
     reference = forms.CharField(
         label="Decision reference",
         required=False,

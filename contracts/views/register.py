@@ -10,6 +10,7 @@ from django_tables2.export import ExportMixin, TableExport
 
 from commissioning.fy import FinancialYear
 from commissioning.tables import RegisterTableMixin
+from contracts.as_of import AS_OF_CAVEAT, as_of_query
 from contracts.filters import ContractFilter
 from contracts.models import (
     Contract,
@@ -26,7 +27,8 @@ class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
 
     An htmx request (filtering or sorting in place) gets only the ``register``
     partial of the same template. Rows are counted once: django-tables2
-    paginates, the view does not (no ``paginate_by``).
+    paginates, the view does not (no ``paginate_by``). ``?as_of=`` (a filter of
+    ``ContractFilter``) lists the register as it stood on that day.
     """
 
     model = Contract
@@ -38,8 +40,18 @@ class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
     dataset_kwargs = {"title": "Register"}
 
     def get_queryset(self):
+        # Replaced in get_filterset() once the filter has read the day asked for.
+        return Contract.objects.none()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        self.day = filterset.day
         # The page's 50 rows are looked up late: keys first, then those rows (late_rows()).
-        return Contract.objects.for_register().late_rows()
+        filterset.queryset = Contract.objects.for_register(self.day).late_rows()
+        return filterset
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "day": self.day}
 
     def get_template_names(self):
         if self.request.htmx and not self.request.htmx.history_restore_request:
@@ -53,7 +65,9 @@ class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
         return super().get_table_pagination(table)
 
     def get_export_filename(self, export_format):
-        return f"register-{timezone.localdate():%Y-%m-%d}.{export_format}"
+        if self.day != timezone.localdate():
+            return f"register-as-of-{self.day:%Y-%m-%d}.{export_format}"
+        return f"register-{self.day:%Y-%m-%d}.{export_format}"
 
     def render_to_response(self, context, **kwargs):
         # Only the formats the page offers (django-tables2 would also answer
@@ -70,7 +84,11 @@ class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["financial_year"] = FinancialYear.current()
+        context["financial_year"] = FinancialYear.containing(self.day)
+        context["day"] = self.day
+        context["today"] = timezone.localdate()
+        context["as_of_query"] = as_of_query(self.day)
+        context["as_of_caveat"] = AS_OF_CAVEAT
         context["wide_layout"] = True
         context["export_links"] = self.export_links()
         return context
@@ -117,6 +135,8 @@ class ContractDetailView(DetailView):
             )
             .with_status()
             .with_names("cohorts", "co_commissioners")
+            # Decisions recorded on an end date it no longer has, in the same query.
+            .with_earlier_decisions()
             # parent__in a subquery, not parent__reference: each side of the OR uses its index.
             .filter(
                 Q(reference=reference) | Q(parent__in=Contract.objects.filter(reference=reference))
@@ -151,6 +171,7 @@ class ContractDetailView(DetailView):
         contract = self.object
         context["open_decisions"] = contract.open_decisions()
         context["decisions_made"] = contract.decisions_made()
+        context["earlier_decisions"] = contract.earlier_decisions()
         # Editors and administrators are staff (commissioning.roles): no permission queries.
         context["can_record_decisions"] = self.request.user.is_staff
         context["status_tag_class"] = STATUS_TAG_COLOURS.get(contract.current_status, "")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from commissioning.dataversion import register_version
 from commissioning.fy import FinancialYear
 from contracts.alerts import receives_alerts
+from contracts.as_of import as_of, as_of_query
 from contracts.models import (
     ENDING_SOON_BANDS,
     AlertPreference,
@@ -29,7 +30,6 @@ from contracts.models import (
     OpenDecision,
 )
 from providers.models import Provider
-from reports.as_of import as_of, as_of_query
 from reports.charts import Bar, bar_chart
 
 YEARS_SHOWN = 5

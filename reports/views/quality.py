@@ -4,7 +4,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from reports.as_of import as_of, as_of_query
+from contracts.as_of import as_of, as_of_query
 from reports.documents import DataQualityReport
 from reports.quality import run_checks, total_findings
 

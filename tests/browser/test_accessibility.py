@@ -19,6 +19,12 @@ PAGES = {
     "register with a filter error": lambda register: (
         "/contracts/?financial_year=next&value_min=lots"
     ),
+    "register as of a day": lambda register: "/contracts/?as_of=2024-01-01&ending_within=6",
+    "register with a day that is not a date": lambda register: (
+        "/contracts/?as_of_0=31&as_of_1=2&as_of_2=2024"
+    ),
+    "expiry report as of a day": lambda register: "/reports/expiring/?as_of=2024-01-01",
+    "expiry report with an error": lambda register: "/reports/expiring/?months=lots",
     "contract detail": lambda register: register["advocacy"].get_absolute_url(),
     "providers": lambda register: "/providers/",
     "providers with a filter error": lambda register: "/providers/?kind=spaceship",

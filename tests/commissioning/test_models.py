@@ -105,6 +105,7 @@ def test_every_versioned_row_gets_its_version_from_the_one_abstract_model():
         "ExtensionOption",
         "ContractPartner",
         "Outcome",
+        "RenewalDecision",  # its admin page is version-checked; not a part of the contract
     }
     for label in REGISTER_APPS:
         for model in apps.get_app_config(label).get_models():

@@ -9,7 +9,15 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import Contract, ContractValue, ExtensionOption, OptionStatus, Status
+from contracts.models import (
+    Contract,
+    ContractValue,
+    ExtensionOption,
+    OptionStatus,
+    RenewalDecision,
+    SentAlert,
+    Status,
+)
 from outcomes.models import Outcome
 from tests.factories import (
     CategoryFactory,
@@ -33,6 +41,7 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 REGISTER_APPS = {"contracts", "providers", "outcomes"}
+TODAY = timezone.localdate()
 CHANGELIST = reverse("admin:contracts_contract_changelist")
 
 
@@ -66,6 +75,10 @@ def register():
     RatingFactory(kpi=KpiFactory(contract=contract))
     NoticeFactory(contract=contract, change=None)
     ChangeFactory(contract=contract)
+    RenewalDecision.objects.create(contract=contract, end_date=contract.end_date)
+    SentAlert.objects.create(
+        subject=f"end:{contract.pk}", due_date=contract.end_date, lead_months=3, sent_on=TODAY
+    )
     return contract
 
 
@@ -109,8 +122,12 @@ def test_every_admin_page_loads_for_a_superuser(admin_client, register, model):
     ]
     if hasattr(model, "history"):
         pages.append(reverse(f"{prefix}_history", args=[instance.pk]))
+    read_only = model is SentAlert  # the record that stops an alert being sent twice
     for page in pages:
         response = admin_client.get(page)
+        if read_only and page.endswith(("/add/", "/delete/")):
+            assert response.status_code == 403, page
+            continue
         assert response.status_code == 200, page
         assert str(opts.verbose_name).lower() in response.content.decode().lower()
 
@@ -505,3 +522,127 @@ def test_a_provider_in_use_cannot_be_deleted_from_the_admin(admin_client):
         response.content.decode()
     )
     assert provider.__class__.objects.filter(pk=provider.pk).exists()
+
+
+# Renewal decisions and sent alerts --------------------------------------------------
+
+
+def decision_form(decision_or_none, **fields):
+    data = {
+        "contract": "",
+        "option": "",
+        "end_date": "",
+        "owner": "",
+        "due_date": "",
+        "outcome": "",
+        "decided_on": "",
+        "reference": "",
+        "note": "",
+    }
+    if decision_or_none is not None:
+        data["seen_version"] = str(decision_or_none.version)
+    data.update({name: str(value) for name, value in fields.items()})
+    return data
+
+
+def test_recording_extend_on_an_option_in_admin_exercises_it(admin_client):
+    contract = ContractFactory(reference="RJ", end_date=datetime.date(2099, 3, 31))
+    option = ExtensionOptionFactory(
+        contract=contract, year=2099, end_date=datetime.date(2100, 3, 31)
+    )
+    response = admin_client.post(
+        reverse("admin:contracts_renewaldecision_add"),
+        decision_form(
+            None,
+            contract=contract.pk,
+            option=option.pk,
+            outcome="extend",
+            decided_on="2025-05-03",
+            reference="PCC-2025-01",
+        ),
+        follow=True,
+    )
+    assert response.status_code == 200
+    decision = RenewalDecision.objects.get()
+    assert (decision.outcome, decision.reference) == ("extend", "PCC-2025-01")
+    option.refresh_from_db()
+    contract.refresh_from_db()
+    assert option.status == OptionStatus.EXERCISED
+    assert contract.end_date == datetime.date(2100, 3, 31)
+    assert decision.history.count() == 1
+
+
+def test_an_option_of_another_contract_is_refused(admin_client):
+    contract = ContractFactory(reference="RJ")
+    other = ExtensionOptionFactory(contract=ContractFactory(reference="OTHER"))
+    response = admin_client.post(
+        reverse("admin:contracts_renewaldecision_add"),
+        decision_form(None, contract=contract.pk, option=other.pk),
+    )
+    assert "Choose an extension option of this contract." in response.content.decode()
+    assert not RenewalDecision.objects.exists()
+
+
+def test_a_refused_exercise_saves_nothing_and_says_why(admin_client):
+    contract = ContractFactory(reference="RJ", status=Status.ENDED)
+    option = ExtensionOptionFactory(contract=contract, year=2099)
+    response = admin_client.post(
+        reverse("admin:contracts_renewaldecision_add"),
+        decision_form(
+            None, contract=contract.pk, option=option.pk, outcome="extend", decided_on="2025-05-03"
+        ),
+        follow=True,
+    )
+    assert "Not saved: This contract is ended" in html.unescape(response.content.decode())
+    assert not RenewalDecision.objects.exists()
+    option.refresh_from_db()
+    assert option.status == OptionStatus.AVAILABLE
+
+
+def test_a_decision_form_opened_before_someone_elses_save_is_refused(admin_client):
+    contract = ContractFactory(reference="RJ")
+    decision = RenewalDecision.objects.create(contract=contract, end_date=contract.end_date)
+    opened = decision_form(
+        decision, contract=contract.pk, end_date=contract.end_date, reference="MINE"
+    )
+    decision.reference = "THEIRS"
+    decision.save()
+
+    response = admin_client.post(
+        reverse("admin:contracts_renewaldecision_change", args=[decision.pk]), opened
+    )
+
+    assert "someone else saved this renewal decision after you opened it" in (
+        response.content.decode()
+    )
+    decision.refresh_from_db()
+    assert decision.reference == "THEIRS"
+
+
+def test_sent_alerts_are_listed_but_cannot_be_added_changed_or_removed(admin_client):
+    contract = ContractFactory(reference="RJ")
+    alert = SentAlert.objects.create(
+        subject=f"end:{contract.pk}",
+        due_date=contract.end_date,
+        lead_months=6,
+        sent_on=TODAY,
+        recipients="ann@example.org",
+    )
+    listing = admin_client.get(reverse("admin:contracts_sentalert_changelist"))
+    assert "ann@example.org" in listing.content.decode()
+    change = admin_client.get(reverse("admin:contracts_sentalert_change", args=[alert.pk]))
+    assert change.status_code == 200
+    assert 'type="submit"' not in change.content.decode().split('id="sentalert_form"', 1)[-1]
+    posted = admin_client.post(
+        reverse("admin:contracts_sentalert_change", args=[alert.pk]),
+        {"subject": "end:0", "due_date": "2030-01-01", "lead_months": "1", "sent_on": "2030-01-01"},
+    )
+    assert posted.status_code == 403
+    assert SentAlert.objects.get().subject == f"end:{contract.pk}"
+    assert (
+        admin_client.post(
+            reverse("admin:contracts_sentalert_delete", args=[alert.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert SentAlert.objects.exists()

@@ -68,7 +68,7 @@ def test_recording_extend_exercises_the_option(editor_client, contract):
             outcome="extend",
             decided_on_0="3",
             decided_on_1="5",
-            decided_on_2="2098",
+            decided_on_2="2025",
             reference="PCC-2098-01",
         ),
         follow=True,
@@ -80,7 +80,7 @@ def test_recording_extend_exercises_the_option(editor_client, contract):
     assert option.status == OptionStatus.EXERCISED
     assert contract.status == Status.EXTENDED
     assert contract.end_date == datetime.date(2100, 3, 31)
-    assert "Extend</strong>, decided 3 May 2098 (reference PCC-2098-01)" in text
+    assert "Extend</strong>, decided 3 May 2025 (reference PCC-2098-01)" in text
     assert RenewalDecision.objects.get().history.count() == 1
 
 
@@ -106,7 +106,7 @@ def test_a_form_opened_before_someone_elses_save_is_refused(editor_client, contr
             outcome="end",
             decided_on_0="1",
             decided_on_1="1",
-            decided_on_2="2098",
+            decided_on_2="2025",
         ),
     )
     assert "someone else saved this contract after you opened the form" in (
@@ -138,10 +138,20 @@ def test_a_decision_on_the_contracts_end_shows_on_its_page_with_its_owner(
             outcome="reprocure",
             decided_on_0="2",
             decided_on_1="2",
-            decided_on_2="2098",
+            decided_on_2="2025",
         ),
         follow=True,
     )
     text = response.content.decode()
     assert "End of contract (31 March 2099): <strong>Re-procure</strong>" in text
-    assert "decided 2 February 2098 by Ann Owner" in text
+    assert "decided 2 February 2025 by Ann Owner" in text
+
+
+def test_a_decision_dated_in_the_future_is_refused_and_nothing_saved(editor_client, contract):
+    # The register as of an earlier day counts a decision from the day it was decided.
+    response = editor_client.post(
+        "/contracts/RJ/decisions/end/",
+        form_data(contract, outcome="end", decided_on_0="1", decided_on_1="1", decided_on_2="2098"),
+    )
+    assert "The date it was decided must be today or earlier." in response.content.decode()
+    assert not RenewalDecision.objects.exists()

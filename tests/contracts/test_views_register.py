@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from bench.measure import count_queries as count_statements
 from commissioning.fy import FinancialYear
-from contracts.models import ContractPartner, OptionStatus, Status
+from contracts.models import (
+    ContractPartner,
+    DecisionOutcome,
+    OptionStatus,
+    RenewalDecision,
+    Status,
+)
 from outcomes.models import OutcomeKind
 from tests.conftest import PAGE_MOST_QUERIES
 from tests.factories import (
@@ -600,6 +606,15 @@ def test_a_contract_page_takes_at_most_10_queries_however_much_it_holds_and_has_
         edited(partner, editor, provider=ProviderFactory())
         ContractFactory(parent=big)
     edited(big, editor, lead_provider=ProviderFactory(name="Second provider"))
+    # Decisions on end dates it no longer has: joined into the contract's own query.
+    for year in (2020, 2021, 2022):
+        RenewalDecision.objects.create(
+            contract=big,
+            end_date=datetime.date(year, 3, 31),
+            outcome=DecisionOutcome.EXTEND,
+            decided_on=datetime.date(year - 1, 12, 1),
+            owner=editor,
+        )
 
     with django_assert_max_num_queries(CONTRACT_PAGE_MOST_QUERIES + SAVEPOINTS) as small:
         small_page = staff_client.get("/contracts/SMALL/").content.decode()
@@ -612,6 +627,9 @@ def test_a_contract_page_takes_at_most_10_queries_however_much_it_holds_and_has_
     assert "Adults, Young people" in big_page
     assert "Cumbria County Council" in big_page
     assert "Lead provider changed from First provider to Second provider by Jane Smith" in big_page
+    assert "End of contract on 31 March 2022: <strong>Extend</strong>, decided 1 December 2021" in (
+        big_page
+    )
 
 
 # The provider filter: a name typed, not a list of every provider -----------------
