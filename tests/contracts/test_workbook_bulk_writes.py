@@ -106,3 +106,14 @@ def test_a_database_failure_late_in_the_writing_leaves_nothing_written(
     assert register_snapshot() == before
     assert not ContractMoney.objects.exists() and not ContractYearShare.objects.exists()
     assert data_version() == version
+
+
+def test_every_imported_contract_has_its_stored_money_even_with_no_values(exported_then_emptied):
+    assert import_workbook(exported_then_emptied).ok
+
+    without_values = Contract.objects.filter(values__isnull=True, options__isnull=True)
+    assert without_values.exists()
+    assert ContractMoney.objects.count() == Contract.objects.count()
+    for money in ContractMoney.objects.filter(contract__in=without_values):
+        assert (money.total_amount, money.options_amount, money.options_remaining) == (0, 0, False)
+    assert Contract.objects.with_stored_money("2024/25").count() == Contract.objects.count()
