@@ -2,11 +2,13 @@
 
 import datetime
 import functools
+import hashlib
 import json
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import (
@@ -28,6 +30,7 @@ from simple_history.models import HistoricalRecords
 
 from commissioning import expressions
 from commissioning.audited import AuditedQuerySet
+from commissioning.dataversion import register_version
 from commissioning.formats import format_date
 from commissioning.fy import FinancialYear
 from commissioning.models import Archivable, ArchivableQuerySet, Versioned
@@ -56,6 +59,10 @@ PUBLISHABLE_STATUSES = (*COMMITTED_STATUSES, Status.TERMINATED)
 ENDING_SOON_BANDS = (3, 6, 12)
 
 
+# How long a register page's count and keys stay cached (under the data version, so a
+# change is never hidden: it moves the version and so the key).
+REGISTER_CACHE_SECONDS = 600
+
 # Joins a list of names in one column; a character no name contains.
 NAME_SEPARATOR = "\x1f"
 
@@ -65,11 +72,19 @@ EARLIER_DECISION_FIELDS = ("end_date", "due_date", "outcome", "decided_on", "ref
 
 class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
     _late_rows = False
+    _register_version = None
 
     def late_rows(self):
         """Slices (a page) fetch in two steps: the page's primary keys by a narrow query of
         the filters and the order alone (an index can serve it; the wide rows and their
-        annotations are never sorted), then those rows with everything the page shows."""
+        annotations are never sorted), then those rows with everything the page shows.
+
+        The two narrow answers, the count and the page's keys, are kept in the cache under
+        the register's data version (``register_version()``: today's date and a counter the
+        database moves with every change) and the query itself, as the dashboard's figures
+        are: an unchanged register answers them without counting or sorting its contracts
+        again; the first request after any change computes them afresh. The rows themselves
+        are always read."""
         clone = self._chain()
         clone._late_rows = True
         return clone
@@ -77,14 +92,33 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
     def _clone(self):
         clone = super()._clone()
         clone._late_rows = self._late_rows
+        clone._register_version = self._register_version
         return clone
+
+    def _kept_under_version(self, kind, query, compute):
+        if self._register_version is None:
+            self._register_version = register_version()  # one read, shared by count and keys
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing: nothing to count or keep
+            return compute()
+        digest = hashlib.sha256(f"{kind}\n{sql}\n{params!r}".encode()).hexdigest()
+        return cache.get_or_set(
+            f"register:{digest}:{self._register_version}", compute, REGISTER_CACHE_SECONDS
+        )
+
+    def count(self):
+        if not (self._late_rows and self._result_cache is None):
+            return super().count()
+        return self._kept_under_version("count", self.query, super().count)
 
     def __getitem__(self, key):
         if not (self._late_rows and isinstance(key, slice) and self._result_cache is None):
             return super().__getitem__(key)
         page = super().__getitem__(key)
         page._late_rows = False
-        keys = list(page.values_list("pk", flat=True))
+        page_keys = page.values_list("pk", flat=True)
+        keys = self._kept_under_version("keys", page_keys.query, lambda: list(page_keys))
         rows = self.filter(pk__in=keys).order_by()
         rows._late_rows = False
         found = {row.pk: row for row in rows}
@@ -389,7 +423,7 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
             )
         )
         if owner is not None:
-            contracts = contracts.filter(
+            contracts = contracts.decisions_possibly_owned_by(owner).filter(
                 Exists(this_end.filter(owner=owner))
                 | (Q(owner=owner) & ~Exists(this_end.filter(owner__isnull=False)))
             )
@@ -402,6 +436,14 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
                 to_attr="end_decision_records",
             )
         )
+
+    def decisions_possibly_owned_by(self, owner):
+        """Contracts on which ``owner`` may own a decision: those they manage, and those with
+        a decision naming them. Wherever the owner rule (named on the decision, or else the
+        contract manager) finds a user's decisions, it finds them among these; narrowing to
+        them first is two index lookups instead of testing every contract in the register."""
+        named = RenewalDecision.objects.filter(owner=owner).values("contract")
+        return self.filter(Q(owner=owner) | Q(pk__in=named))
 
     def of_provider(self, provider):
         """Contracts a provider holds, as lead or as partner, each once.

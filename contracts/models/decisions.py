@@ -300,6 +300,8 @@ class OpenDecision:
             ends = ends.filter(end_decision_date__lte=limit)
         if owner is not None:
             options = options.filter(
+                contract__in=Contract.objects.decisions_possibly_owned_by(owner)
+            ).filter(
                 Q(decision__owner=owner) | Q(decision__owner__isnull=True, contract__owner=owner)
             )
         decisions = [

@@ -10,6 +10,8 @@ from decimal import Decimal
 import factory
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.measure import count_queries as count_statements
@@ -704,3 +706,22 @@ def test_suggestions_are_current_provider_names_containing_the_text(staff_client
 def test_suggestions_need_a_sign_in(client):
     response = client.get("/providers/suggest.json", {"q": "aid"})
     assert response.status_code == 302
+
+
+def test_an_unchanged_register_is_counted_and_sorted_once_and_a_change_shows_at_once(
+    staff_client,
+):
+    make_register(60, prefix="A")
+    first = staff_client.get(REGISTER, {"sort": "-total_amount"})
+
+    with CaptureQueriesContext(connection) as again:
+        second = staff_client.get(REGISTER, {"sort": "-total_amount"})
+    richest = ContractFactory(reference="Z-RICHEST")
+    ContractValueFactory(contract=richest, year=this_year().start_year, amount=Decimal("9e9"))
+    third = staff_client.get(REGISTER, {"sort": "-total_amount"})
+
+    assert row_references(second) == row_references(first)
+    assert not [q for q in again.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "60 contracts" in text_of(second)
+    assert row_references(third)[0] == "Z-RICHEST"
+    assert "61 contracts" in text_of(third)

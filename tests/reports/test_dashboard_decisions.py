@@ -117,3 +117,19 @@ def test_switching_alerts_off_and_on_again(officer_client, officer):
 
 def test_switching_alerts_needs_a_post(officer_client):
     assert officer_client.get("/alerts/").status_code == 405
+
+
+def test_your_decisions_follow_a_change_of_owner_at_once_though_kept_between_loads(
+    officer_client, officer, django_user_model
+):
+    other = django_user_model.objects.create_user("other")
+    contract = ContractFactory(title="Handed over", end_date=D(2025, 3, 31), owner=officer)
+    ExtensionOptionFactory(contract=contract, year=2025)
+    before = table_rows(officer_client.get("/?as_of=2024-12-01").content, "your-decisions-table")
+
+    contract.owner = other
+    contract.save()
+
+    after = officer_client.get("/?as_of=2024-12-01").content
+    assert "Handed over" in before[1][0]
+    assert b'id="your-decisions-table"' not in after  # nothing of theirs is left to decide
