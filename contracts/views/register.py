@@ -9,7 +9,7 @@ from django_filters.views import FilterView
 from django_tables2.export import ExportMixin, TableExport
 
 from commissioning.fy import FinancialYear
-from commissioning.tables import RegisterTableMixin
+from commissioning.tables import RegisterTableExport, RegisterTableMixin
 from contracts.as_of import AS_OF_CAVEAT, as_of_query
 from contracts.filters import ContractFilter
 from contracts.models import (
@@ -37,6 +37,7 @@ class ContractRegisterView(ExportMixin, RegisterTableMixin, FilterView):
     template_name = "contracts/register.html"
     table_pagination = {"per_page": REGISTER_PAGE_SIZE}
     export_formats = (TableExport.CSV, TableExport.XLSX)
+    export_class = RegisterTableExport
     dataset_kwargs = {"title": "Register"}
 
     def get_queryset(self):
