@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 
-from contracts.models import Contract
+from contracts.models import Contract, RenewalDecision, SentAlert
 from tests.factories import (
     ChangeFactory,
     ContractFactory,
@@ -51,6 +51,13 @@ def samples():
     OutcomeFactory(contract=contract, measure=MeasureFactory())
     RatingFactory(kpi=KpiFactory(contract=contract))
     NoticeFactory(contract=contract, change=ChangeFactory(contract=contract), notice_type="UK10")
+    RenewalDecision.objects.create(contract=contract, end_date=contract.end_date)
+    SentAlert.objects.create(
+        subject=f"end:{contract.pk}",
+        due_date=contract.end_date,
+        lead_months=3,
+        sent_on=timezone.localdate(),
+    )
     AccessAttempt.objects.create(
         username="someone",
         ip_address="192.0.2.1",
