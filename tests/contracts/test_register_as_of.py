@@ -185,3 +185,16 @@ def test_the_real_register_as_of_1_january_2024_shows_its_contracts_live_in_2023
     assert "Value 2023/24" in text_of(response)
     pathways = next(row for row in rows if row[1].startswith("Pathways"))
     assert pathways[4] == "£220,400"  # its third year, 2023/24
+
+
+def test_the_xlsx_export_as_of_a_day_has_that_days_status_and_year(staff_client, register):
+    import openpyxl
+
+    response = staff_client.get(REGISTER, {"as_of": "2024-01-01", "_export": "xlsx"})
+    assert "register-as-of-2024-01-01.xlsx" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Status" in row)
+    pathways = next(row for row in rows if row[0] == "PATH")
+    assert "Value 2023/24" in header
+    assert pathways[header.index("Status")] == "Live (ends in 90 days)"
