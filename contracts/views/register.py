@@ -1,6 +1,6 @@
 """The register pages: the filtered, sortable list of contracts with its exports, and one contract."""
 
-from django.db.models import F, FilteredRelation, Prefetch, Q, prefetch_related_objects
+from django.db.models import F, FilteredRelation, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -138,9 +138,12 @@ class ContractDetailView(DetailView):
             .with_names("cohorts", "co_commissioners")
             # Decisions recorded on an end date it no longer has, in the same query.
             .with_earlier_decisions()
-            # parent__in a subquery, not parent__reference: each side of the OR uses its index.
+            # The parent as a scalar subquery (computed once), not parent__reference or
+            # parent__in: each side of the OR is then an index condition. PostgreSQL ran
+            # "IN (subquery)" inside the OR as a filter over every contract (3 s at 100,000).
             .filter(
-                Q(reference=reference) | Q(parent__in=Contract.objects.filter(reference=reference))
+                Q(reference=reference)
+                | Q(parent=Subquery(Contract.objects.filter(reference=reference).values("pk")[:1]))
             )
             .order_by("reference")
         )
