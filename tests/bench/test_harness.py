@@ -120,6 +120,7 @@ def test_sizes_and_databases_are_read_from_the_command_line():
 
 # Committed rows: the export runs in a forked child on a connection of its own.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("rows_migrations_made_put_back")
 def test_only_export_seeds_to_the_export_size_and_times_the_export_alone(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     options = arguments(["--only", "export", "--export", "30", "--databases", "sqlite"])
