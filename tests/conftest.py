@@ -147,6 +147,14 @@ def viewer_client(client, viewer):
 
 
 @pytest.fixture
+def admin_client(client, django_user_model):
+    """A superuser's client (replaces pytest-django's): no password, so no slow hashing."""
+    user = django_user_model.objects.create(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client

@@ -18,7 +18,6 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from commissioning.formats import format_money
 from commissioning.fy import FinancialYear, apportion, to_pennies
 
 from .columns import (
@@ -259,7 +258,3 @@ def place_annual(annual, start, end):
             part = True
             rows.append(Placed(first, last, to_pennies(annual * days / year.days)))
     return rows, part
-
-
-def money(amount):
-    return format_money(amount)

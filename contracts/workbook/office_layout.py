@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
-from commissioning.formats import format_date
+from commissioning.formats import format_date, format_money
 from commissioning.fy import FinancialYear, parse_amount, parse_date
 
 from .cells import CellError, read_choice, read_email, read_phone, read_url, shown
 from .columns import CONTRACTS, OPTIONS, PROVIDERS, VALUES
-from .draft import Draft, money, place_annual, place_total
+from .draft import Draft, place_annual, place_total
 from .source_files import SourceFileError
 
 # A real register is a few hundred rows; a sheet far beyond is refused, not read for minutes.
@@ -555,7 +555,9 @@ def _place(total, annual, start, end, checks, notes):
     if total is None and annual is None:
         return []
     if start is None or end is None:
-        stated = money((total or annual).value) + (" a year" if total is None else " in total")
+        stated = format_money((total or annual).value) + (
+            " a year" if total is None else " in total"
+        )
         notes.append(f"{stated}; dates not given")
         checks.append(
             f"{stated} but no {'start' if start is None else 'end'} date: no yearly values made"
@@ -567,15 +569,15 @@ def _place(total, annual, start, end, checks, notes):
             by_annual, _ = place_annual(annual.value, start, end)
             if sum(item.amount for item in by_annual) != total.value:
                 checks.append(
-                    f"total {money(total.value)} and annual {money(annual.value)} disagree over "
+                    f"total {format_money(total.value)} and annual {format_money(annual.value)} disagree over "
                     "the dates: the total was shared by days"
                 )
         elif len(placed) > 1:
-            checks.append(f"total {money(total.value)} shared between the years by days")
+            checks.append(f"total {format_money(total.value)} shared between the years by days")
         return placed
     placed, part = place_annual(annual.value, start, end)
     if part:
-        checks.append(f"annual value {money(annual.value)} shared by days in part years")
+        checks.append(f"annual value {format_money(annual.value)} shared by days in part years")
     return placed
 
 

@@ -21,11 +21,11 @@ from decimal import Decimal
 
 import docx
 
-from commissioning.formats import format_date
+from commissioning.formats import format_date, format_money
 from commissioning.fy import FinancialYear, parse_amount, parse_date
 
 from .columns import CONTRACTS, OPTIONS, OUTCOMES, PARTNERS, VALUES
-from .draft import Draft, Placed, money, place_annual
+from .draft import Draft, Placed, place_annual
 from .office_layout import MAX_CELL_CHARACTERS, MAX_SOURCE_ROWS, heading_key
 from .source_files import SourceFileError
 
@@ -399,7 +399,9 @@ class RowReader:
                 contract.checks.append(f"Year {sections[index]}: no amount or year found")
                 continue
             if bare:
-                contract.checks.append(f"Year {sections[index]}: {money(amount)} has no £ sign")
+                contract.checks.append(
+                    f"Year {sections[index]}: {format_money(amount)} has no £ sign"
+                )
             if period:
                 start, end = _date(period.group("start")).day, _date(period.group("end"), True).day
             else:
@@ -419,7 +421,7 @@ class RowReader:
                 if stated_total != total:
                     contract.checks.append(
                         f"the stated total {stated.group('amount').strip()} is not the years' sum "
-                        f"{money(total)}: the years were kept"
+                        f"{format_money(total)}: the years were kept"
                     )
         self._options(contract, details)
 
@@ -455,7 +457,7 @@ class RowReader:
                 total = sum(value.amount for value in contract.values)
                 if part or (block.kind == "total" and total != amount):
                     contract.checks.append(
-                        f"each year's {money(annual)} does not make the stated {money(amount)}"
+                        f"each year's {format_money(annual)} does not make the stated {format_money(amount)}"
                     )
             elif block.kind == "annual":
                 contract.values, _ = place_annual(amount, start, end)
@@ -470,11 +472,11 @@ class RowReader:
                 finish = _add_months(start, 12)
                 contract.values = [Placed(start, finish, amount)]
                 contract.checks.append(
-                    f"{money(amount)} from {format_date(start)} with no end: 12 months assumed"
+                    f"{format_money(amount)} from {format_date(start)} with no end: 12 months assumed"
                 )
                 return
-            contract.value_note = contract.value_note or f"{money(amount)}; no dates given"
-            contract.checks.append(f"{money(amount)} has no dates: no value made")
+            contract.value_note = contract.value_note or f"{format_money(amount)}; no dates given"
+            contract.checks.append(f"{format_money(amount)} has no dates: no value made")
             return
         contract.end = end
         if months:
@@ -496,13 +498,13 @@ class RowReader:
                 )
             ]
             contract.checks.append(
-                f"{money(amount)} read as a year's value, each year from {first} to {last}"
+                f"{format_money(amount)} read as a year's value, each year from {first} to {last}"
             )
             return
         start = _add_months(end + datetime.timedelta(days=1), -12)
         contract.values = [Placed(start, end, amount)]
         contract.checks.append(
-            f"{money(amount)} up to {format_date(end)}: read as the total for the 12 months before"
+            f"{format_money(amount)} up to {format_date(end)}: read as the total for the 12 months before"
         )
 
     def _included_in(self, contract, block):
@@ -543,8 +545,8 @@ class RowReader:
             committed = sum(value.amount for value in contract.values)
             amount = ((_money(total.group("amount")) - committed) / count).quantize(Decimal("0.01"))
             contract.checks.append(
-                f"options worth {money(amount)} a year: the total with options less the "
-                f"contract's {money(committed)}, shared evenly"
+                f"options worth {format_money(amount)} a year: the total with options less the "
+                f"contract's {format_money(committed)}, shared evenly"
             )
         first = FinancialYear.containing(contract.end) + 1
         for offset in range(min(count, 5)):

@@ -49,14 +49,6 @@ def days(n):
     return datetime.timedelta(days=n)
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    """A superuser's client. No password, so no slow password hashing per test."""
-    user = django_user_model.objects.create(username="admin", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
-
-
 def listed(response):
     """References of the contracts on a changelist page."""
     return sorted(contract.reference for contract in response.context["cl"].result_list)

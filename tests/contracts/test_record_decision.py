@@ -3,21 +3,11 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
-from commissioning.roles import EDITOR
 from contracts.models import OptionStatus, RenewalDecision, Status
 from tests.factories import ContractFactory, ContractValueFactory, ExtensionOptionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user("ed", first_name="Ed", last_name="Itor")
-    user.groups.add(Group.objects.get(name=EDITOR))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -31,13 +31,6 @@ CHANGELIST = reverse("admin:contracts_contract_changelist")
 
 
 @pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create(username="admin", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def pathways():
     """A contract ending in 40 days, paid from one stream by a value and another by an option
     only, with outcomes of four kinds (an award whose text already states its month)."""
