@@ -26,6 +26,7 @@ from xlsxwriter import Workbook
 
 from commissioning.formats import format_date, format_money, spreadsheet_safe
 from commissioning.fy import to_pennies
+from commissioning.spreadsheets import TextCells
 
 
 class Column(tables.Column):
@@ -264,7 +265,8 @@ class RegisterTableExport(TableExport):
     each column as wide as its longest value, text holding line breaks wrapped),
     with dates as dates and numbers as numbers, at a fraction of the time for a
     register of thousands of rows (``bench/results.md``). Text is written as text,
-    never as a formula; ``as_values`` has already marked text that looks like one.
+    never as a formula (``as_values`` has already marked text that looks like one) nor
+    as XML (``commissioning.spreadsheets``).
     """
 
     def export(self):
@@ -276,6 +278,7 @@ class RegisterTableExport(TableExport):
         wrapped = workbook.add_format({"text_wrap": True})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         moment = workbook.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
+        text_cells = TextCells(workbook)
         worksheet = workbook.add_worksheet(self.dataset.title or "Register")
         worksheet.freeze_panes(1, 0)
         widths = [len(str(header)) for header in self.dataset.headers]
@@ -297,7 +300,9 @@ class RegisterTableExport(TableExport):
                     worksheet.write_datetime(number, col, value, day)
                 else:
                     text = str(value)
-                    worksheet.write_string(number, col, text, wrapped if "\n" in text else None)
+                    text_cells.write(
+                        worksheet, number, col, text, wrapped if "\n" in text else None
+                    )
         for col, width in enumerate(widths):
             worksheet.set_column(col, col, width)
         workbook.close()

@@ -145,3 +145,27 @@ def test_xlsx_export_neutralises_formulas_in_text(viewer_client, formula_contrac
     values = {unescape(cell.value) for cell in cells}
     for formula in FORMULAS:
         assert "'" + formula.replace("\n", "\r") in values
+
+
+# Text XlsxWriter would copy into the sheet as rich-text XML: restyled, a broken file, or
+# (the second) a cell of its own closed early and a live formula added beside it.
+RICH_TEXT_LOOKALIKES = [
+    "<r><t>bold</t></r>",
+    '<r><t>x</t></r></is></c><c r="J2"><f>HYPERLINK("http://evil.example","click")</f></c>'
+    '<c r="K2" t="inlineStr"><is><r><t>y</t></r>',
+]
+
+
+def test_xlsx_export_writes_text_that_looks_like_spreadsheet_xml_as_that_text(viewer_client):
+    for number, text in enumerate(RICH_TEXT_LOOKALIKES):
+        ContractFactory(reference=f"X{number}", title=text)
+
+    response = viewer_client.get("/contracts/", {"_export": "xlsx", "sort": "reference"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.max_column == len(header)
+    titles = [row[header.index("Title")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == RICH_TEXT_LOOKALIKES
