@@ -450,12 +450,15 @@ class ContractQuerySet(ArchivableQuerySet, AuditedQuerySet):
 
         ``provider`` may be an ``OuterRef`` when this is itself a subquery.
         """
-        # "id IN (its partnerships)", not a correlated EXISTS: both sides of the OR are
-        # then index lookups, instead of a test of every contract in the register.
-        partnered = ContractPartner.objects.filter(provider=_one_level_down(provider)).values(
-            "contract"
+        # "id IN (partnered UNION led)": two index lookups on either database. Not "lead = X OR
+        # id IN (partnered)": PostgreSQL runs an IN inside an OR as a filter over every contract.
+        holder = _one_level_down(provider)
+        held = (
+            ContractPartner.objects.filter(provider=holder)
+            .values("contract")
+            .union(self.model._default_manager.filter(lead_provider=holder).values("pk"))
         )
-        return self.filter(Q(lead_provider=provider) | Q(pk__in=partnered))
+        return self.filter(pk__in=held)
 
     def of_body(self, body):
         """Contracts a body commissions, as lead or as co-commissioner, each once."""

@@ -41,15 +41,9 @@ def provider_detail(request, pk):
         with_holdings(Provider.objects.all(), year),
         pk=pk,
     )
-    # Its contracts' keys by two index lookups (led, partnered), not a test of every contract.
-    held = (
-        ContractPartner.objects.filter(provider=provider)
-        .values("contract")
-        .union(Contract.objects.filter(lead_provider=provider).values("pk"))
-    )
     contracts = (
         Contract.objects.current()
-        .filter(pk__in=held)
+        .of_provider(provider)
         .with_status()
         .with_stored_money(year, name="value_this_year_amount")
         .select_related("category", "lead_provider")

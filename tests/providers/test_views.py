@@ -159,6 +159,29 @@ def test_the_detail_page_lists_contracts_held_with_role_area_and_values(staff_cl
     assert 'data-figure="total-value">£2,500<' in content
 
 
+def test_the_detail_page_counts_each_current_contract_held_once_as_it_lists_them(staff_client):
+    hope = ProviderFactory(name="Hope Trust")
+    both = ContractFactory(title="Led and partnered", lead_provider=hope)
+    ContractPartnerFactory(contract=both, provider=hope, area="North")
+    ContractPartnerFactory(contract=both, provider=hope, area="West")
+    ContractFactory(title="Led only", lead_provider=hope)
+    ContractPartnerFactory(contract=ContractFactory(title="Partnered only"), provider=hope)
+    archived = ContractFactory(title="Archived", lead_provider=hope)
+    ContractPartnerFactory(contract=archived, provider=hope)
+    archived.archive()
+    ContractFactory(title="Someone else's")
+
+    response = staff_client.get(f"/providers/{hope.pk}/")
+
+    rows = table_rows(response.content, "provider-contracts")[1:]
+    assert sorted(row[0].rsplit(" ", 1)[0] for row in rows) == [
+        "Led and partnered",
+        "Led only",
+        "Partnered only",
+    ]
+    assert 'data-figure="contracts-held">3<' in response.content.decode()
+
+
 def test_an_unknown_provider_is_not_found(staff_client):
     assert staff_client.get("/providers/999999/").status_code == 404
 
