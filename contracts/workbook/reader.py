@@ -5,6 +5,7 @@ Nothing here touches the database: ``read_workbook`` turns the file into
 list of ``WorkbookError``. Matching against the register is the job of ``plan/``.
 """
 
+import datetime
 import re
 import zipfile
 import zlib
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+import python_calamine
 from defusedxml import DefusedXmlException
 from django.core.exceptions import ImproperlyConfigured
 from openpyxl import load_workbook
@@ -186,14 +188,20 @@ def _read_headers(sheet, header_cells, errors):
     return columns
 
 
-def _read_sheet(sheet, worksheet, errors, reinterpretations):
-    # Only the format's columns (and a few more, to point out stray values) are read:
-    # a sheet may declare 16,384 columns, and would otherwise have every row padded to it.
-    rows = worksheet.iter_rows(
-        max_col=len(sheet.columns) + len(DRAFT_COLUMNS) + EXTRA_COLUMNS,
-        max_row=MAX_ROWS + 2,
-        values_only=True,
-    )
+def _columns_read(sheet):
+    """How many columns of ``sheet`` are read: the format's own, and a few more to point out
+    stray values. A sheet may declare 16,384 columns, and would otherwise have every row
+    padded to it."""
+    return len(sheet.columns) + len(DRAFT_COLUMNS) + EXTRA_COLUMNS
+
+
+def _openpyxl_rows(sheet, worksheet):
+    return worksheet.iter_rows(max_col=_columns_read(sheet), max_row=MAX_ROWS + 2, values_only=True)
+
+
+def _read_sheet(sheet, rows, errors, reinterpretations):
+    """``rows``: the sheet's rows from row 1, each a sequence of cell values as openpyxl gives them."""
+    rows = iter(rows)
     header_cells = next(rows, ())
     columns = _read_headers(sheet, header_cells, errors)
     present = [column for column in columns if column is not None]
@@ -307,93 +315,237 @@ UNREADABLE = (
 )
 
 
-def _archive_problem(path):
-    """Why the .xlsx zip at ``path`` is refused before any XML is parsed, or None."""
+@dataclass
+class _Archive:
+    """What the zip scan found: why the file is refused (or None), and whether calamine may read it."""
+
+    problem: str | None = None
+    calamine_may_read: bool = False
+
+
+# python-calamine (Rust) reads a sheet whole into a dense rectangle from its first to its
+# last cell, and sizes the shared strings' list by what the file declares: a sheet with
+# cells at A1 and XFD1048576 asks for 17 billion cells (550 GB) and a declared
+# uniqueCount of 4,000,000,000 for 96 GB; either aborts the process. So the zip is
+# scanned first (bytes, at C speed) and calamine reads a workbook only when every part
+# is vouched for: every cell and row names its position plainly (r="B12"), the positions
+# make a rectangle of at most MAX_DENSE_CELLS and MAX_ROWS rows, and no uniqueCount is
+# more than the strings really there. Otherwise openpyxl streams it, as it always has:
+# the same rows, values and messages, only slower.
+MAX_DENSE_CELLS = 2_000_000
+_ELEMENT_WITH_POSITION = re.compile(rb"<(?:[^\s<>/:]+:)?(?:c|row)[\s/>]")
+_ANY_R_ATTRIBUTE = re.compile(rb"\sr\s*=")
+_PLAIN_POSITION = re.compile(rb"""\sr\s*=\s*["']([A-Z]{0,3})(\d{1,7})["']""")
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']([^"']*)["']""")
+_SHARED_STRING = re.compile(rb"<(?:[^\s<>/:]+:)?si[\s/>]")
+# Where calamine reads other than openpyxl: error cells (calamine gives "", openpyxl
+# "#N/A") and _xHHHH_ escapes (calamine decodes them, openpyxl leaves them to read_text).
+_ERROR_CELL = re.compile(rb"""\st\s*=\s*["']e["']""")
+_ESCAPED_CHARACTER = re.compile(rb"_x[0-9A-Fa-f]{4}_")
+
+
+def _column_number(letters):
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _calamine_may_read_part(content):
+    """Whether calamine may read this zip part: see MAX_DENSE_CELLS."""
+    # calamine reads cells only inside a sheet's <sheetData> (a theme's r="…" is no cell).
+    if b"sheetData" in content and not _plain_small_rectangle(content):
+        return False
+    declared = _UNIQUE_COUNT.findall(content)
+    if declared and not all(
+        count.isdigit() and int(count) <= len(_SHARED_STRING.findall(content)) for count in declared
+    ):
+        return False
+    return not (_ERROR_CELL.search(content) or _ESCAPED_CHARACTER.search(content))
+
+
+def _plain_small_rectangle(sheet):
+    """Whether every cell and row of ``sheet`` names its position plainly, within bounds."""
+    positions = _PLAIN_POSITION.findall(sheet)
+    if not (
+        len(positions)
+        == len(_ANY_R_ATTRIBUTE.findall(sheet))
+        == len(_ELEMENT_WITH_POSITION.findall(sheet))
+    ):
+        return False
+    if not positions:
+        return True
+    rows = max(map(int, {row for _, row in positions}))
+    columns = max(map(_column_number, {letters for letters, _ in positions}))
+    return rows <= MAX_ROWS + 1 and rows * max(columns, 1) <= MAX_DENSE_CELLS
+
+
+def _declares_doctype(content):
+    return b"<!DOCTYPE" in content or b"<!ENTITY" in content
+
+
+def _inspect_archive(stream):
+    """Why the .xlsx zip in ``stream`` is refused before any XML is parsed, and whether
+    calamine may read it."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return NOT_A_WORKBOOK
+        return _Archive(NOT_A_WORKBOOK)
     try:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
-            return f"The workbook holds more than {MAX_PARTS:,} files; it is not a register."
+            return _Archive(
+                f"The workbook holds more than {MAX_PARTS:,} files; it is not a register."
+            )
         if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-            return (
+            return _Archive(
                 f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
                 "a register is far smaller. Check it is the right file."
             )
+        names = {part.filename for part in parts}
+        # An .ods or .xlsb in a zip is no .xlsx: openpyxl says so, as it always has.
+        calamine_may_read = "xl/workbook.xml" in names and not names & {
+            "xl/workbook.bin",
+            "content.xml",
+        }
         for part in parts:
-            if part.filename.endswith((".xml", ".rels")) and _declares_doctype(archive, part):
-                return (
+            # Within MAX_UNPACKED_BYTES: zipfile reads no more than a part declares.
+            content = archive.read(part)
+            if part.filename.endswith((".xml", ".rels")) and _declares_doctype(content):
+                return _Archive(
                     f"The workbook’s part “{part.filename}” declares a document type (DTD), "
                     "which spreadsheet programs never write; it was not read."
                 )
+            calamine_may_read = calamine_may_read and _calamine_may_read_part(content)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
-        return NOT_A_WORKBOOK
+        return _Archive(NOT_A_WORKBOOK)
     finally:
         archive.close()
-    return None
-
-
-def _declares_doctype(archive, part):
-    tail = b""
-    with archive.open(part) as stream:
-        while chunk := stream.read(1024 * 1024):
-            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
-                return True
-            tail = chunk[-16:]
-    return False
+    return _Archive(calamine_may_read=calamine_may_read)
 
 
 def read_workbook(path):
     """Read every known sheet of the workbook at ``path`` (a path or a binary file)."""
     if hasattr(path, "read"):
         return _read_workbook(path)
-    # Opened here so it is closed whatever openpyxl raises part-way through.
+    # Opened here so it is closed whatever the reader raises part-way through.
     with open(path, "rb") as stream:
         return _read_workbook(stream)
 
 
 def _read_workbook(stream):
-    parsed = ParsedWorkbook()
-    problem = _archive_problem(stream)
+    archive = _inspect_archive(stream)
     stream.seek(0)
-    if problem is not None:
-        parsed.errors.append(WorkbookError(problem))
-        return parsed
+    if archive.problem is not None:
+        return ParsedWorkbook(errors=[WorkbookError(archive.problem)])
+    if archive.calamine_may_read:
+        try:
+            return _read_with_calamine(stream)
+        except Exception:  # anything calamine cannot read, openpyxl reads as it always has
+            stream.seek(0)
+        except BaseException as error:
+            # A panic inside the Rust reader arrives as pyo3's PanicException, a BaseException.
+            if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            stream.seek(0)
+    return _read_with_openpyxl(stream)
+
+
+def _read_sheets(parsed, titles, rows_of):
+    """Read each known sheet among ``titles``; ``rows_of(title, sheet)`` gives its rows."""
+    for title in titles:
+        sheet = SHEETS_BY_KEY.get(sheet_key(title))
+        if sheet is None:
+            if sheet_key(title) != sheet_key(NOTES_SHEET):
+                known = ", ".join(sheet.name for sheet in SHEETS)
+                parsed.errors.append(
+                    WorkbookError(
+                        f"The sheet “{title}” is not part of the register format; "
+                        f"the sheets are: {known} (and {NOTES_SHEET}, which is ignored)."
+                    )
+                )
+            continue
+        if sheet.name in parsed.sheets:
+            parsed.errors.append(WorkbookError("this sheet appears twice.", sheet.name))
+            continue
+        try:
+            parsed.sheets[sheet.name] = _read_sheet(
+                sheet, rows_of(title, sheet), parsed.errors, parsed.reinterpretations
+            )
+        except UNREADABLE:
+            parsed.errors.append(
+                WorkbookError(
+                    "the sheet is damaged and could not be read: open the workbook in "
+                    "your spreadsheet program, save it again as .xlsx and upload that.",
+                    sheet.name,
+                )
+            )
+    return parsed
+
+
+def _read_with_openpyxl(stream):
+    parsed = ParsedWorkbook()
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except UNREADABLE:
         parsed.errors.append(WorkbookError(NOT_A_WORKBOOK))
         return parsed
     try:
-        for title in workbook.sheetnames:
-            sheet = SHEETS_BY_KEY.get(sheet_key(title))
-            if sheet is None:
-                if sheet_key(title) != sheet_key(NOTES_SHEET):
-                    known = ", ".join(sheet.name for sheet in SHEETS)
-                    parsed.errors.append(
-                        WorkbookError(
-                            f"The sheet “{title}” is not part of the register format; "
-                            f"the sheets are: {known} (and {NOTES_SHEET}, which is ignored)."
-                        )
-                    )
-                continue
-            if sheet.name in parsed.sheets:
-                parsed.errors.append(WorkbookError("this sheet appears twice.", sheet.name))
-                continue
-            try:
-                parsed.sheets[sheet.name] = _read_sheet(
-                    sheet, workbook[title], parsed.errors, parsed.reinterpretations
-                )
-            except UNREADABLE:
-                parsed.errors.append(
-                    WorkbookError(
-                        "the sheet is damaged and could not be read: open the workbook in "
-                        "your spreadsheet program, save it again as .xlsx and upload that.",
-                        sheet.name,
-                    )
-                )
+        return _read_sheets(
+            parsed,
+            workbook.sheetnames,
+            lambda title, sheet: _openpyxl_rows(sheet, workbook[title]),
+        )
     finally:
         workbook.close()
-    return parsed
+
+
+def _read_with_calamine(stream):
+    """The workbook read by calamine, its values as openpyxl gives them (``_as_openpyxl_gives``).
+
+    Any error propagates, and the caller has openpyxl read the file instead: a damaged
+    sheet gets openpyxl's message, as before.
+    """
+    with python_calamine.CalamineWorkbook.from_filelike(stream) as workbook:
+        titles = workbook.sheet_names
+        # Each sheet read whole before any is checked, so a failure part-way falls back cleanly.
+        sheets = {
+            title: workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            for title in titles
+            if SHEETS_BY_KEY.get(sheet_key(title)) is not None
+        }
+    return _read_sheets(
+        ParsedWorkbook(),
+        titles,
+        lambda title, sheet: _as_openpyxl_gives(sheets[title], _columns_read(sheet)),
+    )
+
+
+# Integers above this do not survive a float; openpyxl gives them exactly only when a
+# hand-made file writes more digits than Excel keeps (15), and either way they are
+# larger than any figure the register holds.
+_EXACT_INTEGERS = 2**53
+
+
+def _as_openpyxl_gives(rows, width):
+    """calamine's rows (from A1, blanks as "") as openpyxl's ``iter_rows(values_only=True)``
+    gives them: blanks None, whole numbers int, dates at midnight as datetimes.
+
+    openpyxl gives a number written without a point or exponent as int, else float;
+    calamine gives every number as float. Whole floats become int: every reader in
+    cells.py reads 1234 and 1234.0 alike. Dates: openpyxl gives a datetime, midnight
+    included; calamine a date when there is no time of day.
+    """
+    for row in rows:
+        cells = row[:width]
+        for position, value in enumerate(cells):
+            kind = value.__class__
+            if kind is str:
+                if not value:
+                    cells[position] = None
+            elif kind is float:
+                if value.is_integer() and abs(value) < _EXACT_INTEGERS:
+                    cells[position] = int(value)
+            elif kind is datetime.date:
+                cells[position] = datetime.datetime(value.year, value.month, value.day)
+        yield cells

@@ -9,6 +9,8 @@ more problems than a page can list.
 
 import io
 import os
+import re
+import struct
 import time
 import zipfile
 
@@ -17,7 +19,6 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from contracts.models import Contract
 from contracts.workbook import import_workbook
@@ -27,6 +28,7 @@ from contracts.workbook.reader import (
     EXTRA_COLUMNS,
     MAX_CELL_CHARS,
     MAX_MESSAGE_CHARS,
+    NOT_A_WORKBOOK,
 )
 
 from ..contracts.workbook_files import build_workbook, set_cell, valid_sheets
@@ -137,7 +139,7 @@ def test_entities_the_byte_scan_cannot_see_are_still_refused_by_the_parser(
     """defusedxml is the real guard: with the early check switched off, the parser refuses."""
     from contracts.workbook import reader
 
-    monkeypatch.setattr(reader, "_declares_doctype", lambda archive, part: False)
+    monkeypatch.setattr(reader, "_declares_doctype", lambda content: False)
     sheets = valid_sheets()
     path = build_workbook(tmp_path / "xxe.xlsx", sheets)
     doctype = f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'.encode()
@@ -218,6 +220,8 @@ def test_a_whole_number_with_an_enormous_exponent_is_refused_without_expanding_i
 
 
 def test_a_declared_dimension_of_16384_columns_is_not_read(tmp_path, monkeypatch):
+    from contracts.workbook import reader
+
     sheets = valid_sheets()
     path = build_workbook(tmp_path / "wide.xlsx", sheets)
 
@@ -229,14 +233,17 @@ def test_a_declared_dimension_of_16384_columns_is_not_read(tmp_path, monkeypatch
     for name in sheets:
         rewrite(path, sheet_part(sheets, name), declare_everything)
     widths = []
-    original = ReadOnlyWorksheet._get_row
+    original = reader._read_sheet
 
-    def measured(self, row, *args, **kwargs):
-        cells = original(self, row, *args, **kwargs)
-        widths.append(len(cells))
-        return cells
+    def measured(sheet, rows, *args, **kwargs):
+        def measuring():
+            for cells in rows:
+                widths.append(len(cells))
+                yield cells
 
-    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", measured)
+        return original(sheet, measuring(), *args, **kwargs)
+
+    monkeypatch.setattr(reader, "_read_sheet", measured)
 
     assert messages(path) == []
     widest = max(len(sheet.columns) for sheet in SHEETS) + len(DRAFT_COLUMNS) + EXTRA_COLUMNS
@@ -351,3 +358,168 @@ def test_the_import_permission_alone_opens_the_import(importer_client):
 
     assert page.status_code == 200
     assert b"Import from a workbook" in importer_client.get("/admin/contracts/contract/").content
+
+
+# calamine (the fast reader) builds a sheet's dense rectangle and sizes its shared strings
+# from the file: a workbook the zip scan cannot vouch for is read by openpyxl, as before.
+
+
+def calamine_asked(monkeypatch):
+    from contracts.workbook import reader
+
+    asked = []
+    original = reader._read_with_calamine
+
+    def recording(stream):
+        asked.append(stream)
+        return original(stream)
+
+    monkeypatch.setattr(reader, "_read_with_calamine", recording)
+    return asked
+
+
+def with_cells(cells):
+    def transform(content):
+        return content.replace(b"</sheetData>", cells + b"</sheetData>")
+
+    return transform
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (b'<row r="100000"><c r="XFD100000"><v>1</v></c></row>', []),
+        (
+            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+            ["Providers: the sheet has more than 100,000 rows; split the workbook."],
+        ),
+    ],
+    ids=["XFD100000", "XFD1048576"],
+)
+def test_a_sheet_whose_few_cells_span_the_grid_is_not_given_to_calamine(
+    tmp_path, monkeypatch, cells, expected
+):
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "sparse.xlsx", sheets)
+    rewrite(path, sheet_part(sheets, "Providers"), with_cells(cells))
+    asked = calamine_asked(monkeypatch)
+
+    assert messages(path) == expected
+    assert asked == []
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        b"<row>" + b"<c><v>1</v></c>" * 20_000 + b"</row>",
+        b'<row r="9"><c r="&#65;9"><v>1</v></c></row>',
+        b'<row r="9"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<v>1</v></x:c></row>",
+    ],
+    ids=["no positions", "a position as a character reference", "a prefixed cell"],
+)
+def test_cells_that_do_not_name_their_position_plainly_are_not_given_to_calamine(
+    tmp_path, monkeypatch, cells
+):
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "unplaced.xlsx", sheets)
+    rewrite(path, sheet_part(sheets, "Providers"), with_cells(cells))
+    asked = calamine_asked(monkeypatch)
+
+    found = messages(path)
+
+    assert asked == []
+    assert all(len(message) <= MAX_MESSAGE_CHARS for message in found)
+
+
+def test_more_shared_strings_declared_than_there_are_is_not_given_to_calamine(
+    tmp_path, monkeypatch
+):
+    from ..contracts.test_workbook_reader import build_workbook_with_shared_strings
+
+    path = build_workbook_with_shared_strings(tmp_path / "strings.xlsx", valid_sheets())
+    rewrite(
+        path,
+        "xl/sharedStrings.xml",
+        lambda content: re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', content),
+    )
+    asked = calamine_asked(monkeypatch)
+
+    assert messages(path) == []
+    assert asked == []
+
+
+def zipped(parts):
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return stream.getvalue()
+
+
+NOT_XLSX = {
+    "plain text": b"reference,title\nVS-CORE,Victims\n",
+    "old .xls or password-protected": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096),
+    ".ods": zipped(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": b'<?xml version="1.0"?><office:document-content '
+            b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+            "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest/>',
+        }
+    ),
+    ".xlsb": zipped(
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.'
+            b'openxmlformats.org/package/2006/content-types"/>',
+            "xl/workbook.bin": bytes(64),
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize("content", NOT_XLSX.values(), ids=NOT_XLSX.keys())
+def test_a_file_that_is_no_xlsx_gets_a_message_not_an_error_page(
+    importer_client, tmp_path, content
+):
+    path = tmp_path / "given.xlsx"
+    path.write_bytes(content)
+
+    assert messages(path) == [NOT_A_WORKBOOK]
+    page = importer_client.post(IMPORT_URL, {"workbook": SimpleUploadedFile("given.xlsx", content)})
+    assert page.status_code == 200
+    assert "The file was not read" in page.content.decode()  # the upload page sniffs it first
+
+
+def test_a_cut_off_workbook_gets_a_message(tmp_path):
+    path = build_workbook(tmp_path / "cut.xlsx", valid_sheets())
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+    assert messages(path) == [NOT_A_WORKBOOK]
+
+
+def test_a_part_longer_than_it_declares_is_refused_by_both_readers(tmp_path, monkeypatch):
+    """A zip header may understate a part: zipfile stops at the stated size, calamine refuses."""
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "understated.xlsx", sheets)
+    part = sheet_part(sheets, "Providers")
+    rewrite(path, part, lambda content: content + b"<!--" + b"x" * 5_000_000 + b"-->")
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    raw = bytearray(path.read_bytes())
+    stated = info.file_size - 5_000_000
+    struct.pack_into("<I", raw, info.header_offset + 22, stated)
+    central = 0
+    while (central := raw.find(b"PK\x01\x02", central)) != -1:
+        length = struct.unpack_from("<H", raw, central + 28)[0]
+        if raw[central + 46 : central + 46 + length] == part.encode():
+            struct.pack_into("<I", raw, central + 24, stated)
+        central += 4
+    path.write_bytes(bytes(raw))
+    asked = calamine_asked(monkeypatch)
+
+    found = messages(path)
+
+    assert found
+    assert any("damaged" in message or "not an Excel workbook" in message for message in found)
+    assert len(asked) <= 1
