@@ -248,7 +248,8 @@ class Report:
                 + (
                     f"error: {run.error.strip().splitlines()[-1][:100]}"
                     if run.error
-                    else f"{run.seconds:.1f} s, peak memory +{run.peak_mb:.0f} MB"
+                    else f"{run.seconds:.1f} s (CPU {run.cpu_seconds:.1f} s), "
+                    f"peak memory +{run.peak_mb:.0f} MB"
                 )
                 + " |"
             )
