@@ -14,7 +14,6 @@ format still applies to them). openpyxl stays the reader.
 """
 
 import itertools
-import re
 
 from django.db.models import Q
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -22,6 +21,7 @@ from xlsxwriter import Workbook
 
 from commissioning.formats import FORMULA_TRIGGERS, looks_like_formula
 from commissioning.fy import FinancialYear
+from commissioning.spreadsheets import TextCells
 from contracts.models import (
     Category,
     Cohort,
@@ -90,8 +90,7 @@ class _Formats:
         # leading ' (Excel's quotePrefix), so editing it later keeps it text too.
         self.as_text = workbook.add_format({"quote_prefix": True})
         self.wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
-        # A rich-text run in the default font (see _TextWriter).
-        self.plain_run = workbook.add_format({})
+        self.text = TextCells(workbook)
 
 
 def _spreadsheet_text(value):
@@ -100,42 +99,28 @@ def _spreadsheet_text(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
 
 
-# In constant_memory mode XlsxWriter writes a string that starts "<r>" and ends "</r>" as
-# raw rich-text XML; such text (typed by someone) is written as an escaped rich string.
-_LOOKS_LIKE_RICH_TEXT = re.compile(r"\A<r>.*</r>\Z", re.DOTALL)
-
-
-# Anything in a text that needs more than a plain write: a control character, a formula's
-# first character (the one rule, commissioning.formats), or the start of rich-text XML.
-# Most text has none, and one search finds that out.
-_NEEDS_CARE = re.compile(
-    "|".join(
-        [
-            ILLEGAL_CHARACTERS_RE.pattern,  # \x0b (Word's line break) among them
-            rf"\A[{re.escape(''.join(FORMULA_TRIGGERS))}]",
-            r"\A<r>",
-        ]
-    )
-)
+# Text needs more than a plain write_string when it holds a character a workbook cannot
+# hold (\x0b, Word's line break, among them: ILLEGAL_CHARACTERS_RE) or starts like a formula
+# (the one rule, commissioning.formats) or like rich-text XML (commissioning.spreadsheets).
+# Most text does not, and a search for one character class and a startswith find that out
+# (a third of a microsecond a cell; one regex of the three alternatives took a microsecond).
+_CAREFUL_STARTS = (*FORMULA_TRIGGERS, "<r>")
 
 
 def _text_writer(worksheet, formats):
     """``write(row, col, text)``: a text cell, never a formula, the text exactly as given."""
     write_string = worksheet.write_string
+    has_illegal_character = ILLEGAL_CHARACTERS_RE.search
 
     def write(row, col, value):
         if not isinstance(value, str):
             value = str(value)
-        if not _NEEDS_CARE.search(value):
+        if has_illegal_character(value) is None and not value.startswith(_CAREFUL_STARTS):
             write_string(row, col, value)
             return
         value = _spreadsheet_text(value)
-        if looks_like_formula(value):
-            write_string(row, col, value, formats.as_text)
-        elif _LOOKS_LIKE_RICH_TEXT.match(value):
-            worksheet.write_rich_string(row, col, value[:1], formats.plain_run, value[1:])
-        else:
-            write_string(row, col, value)
+        cell_format = formats.as_text if looks_like_formula(value) else None
+        formats.text.write(worksheet, row, col, value, cell_format)
 
     return write
 

@@ -21,6 +21,7 @@ from tests.factories import (
     ContractValueFactory,
     ExtensionOptionFactory,
     OutcomeFactory,
+    ProviderFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,38 @@ def test_awkward_text_is_written_as_text_exactly_and_never_as_a_formula(tmp_path
     # Marked as text typed after a ', so editing it in Excel keeps it text.
     assert title.quotePrefix == text.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert unescape(workbook["Partners"]["D2"].value) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "quote_prefix"),
+    [
+        ("\x01=SUM(A1)", "=SUM(A1)", True),
+        ("\x0b+1", "\n+1", False),
+        ("\x02<r><t>bold</t></r>", "<r><t>bold</t></r>", False),
+        ("First line\x0bsecond line", "First line\nsecond line", False),
+    ],
+)
+def test_text_whose_control_characters_go_is_still_written_as_text(
+    tmp_path, text, written, quote_prefix
+):
+    ContractFactory(reference="ODD-1", title=text)
+
+    title = export(tmp_path)["Contracts"]["B2"]
+
+    assert (title.value, title.data_type) == (written, "s")
+    assert title.quotePrefix == quote_prefix
+
+
+def test_web_addresses_are_written_as_plain_text_not_links(tmp_path):
+    url = "https://www.example.org/services?area=north&year=2024"
+    ProviderFactory(name="Linked provider", website=url)
+
+    providers = export(tmp_path)["Providers"]
+
+    column = [cell.value for cell in header_cells(providers)].index("website")
+    cell = providers.cell(row=2, column=column + 1)
+    assert (cell.value, cell.data_type, cell.hyperlink) == (url, "s", None)
+    assert not providers._hyperlinks
 
 
 @pytest.mark.parametrize("text", AWKWARD_TEXT)
