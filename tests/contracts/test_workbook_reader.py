@@ -176,16 +176,16 @@ def test_calamine_values_are_given_as_openpyxl_gives_them(tmp_path):
     workbook.save(tmp_path / "cells.xlsx")
     width = 14
 
-    expected = [
-        list(row)
-        for row in openpyxl.load_workbook(
-            tmp_path / "cells.xlsx", read_only=True, data_only=True
-        ).active.iter_rows(max_col=width, values_only=True)
-    ]
-    sheet = python_calamine.CalamineWorkbook.from_path(tmp_path / "cells.xlsx").get_sheet_by_name(
-        "Sheet"
-    )
-    given = list(reader._as_openpyxl_gives(sheet.to_python(skip_empty_area=False), width))
+    by_openpyxl = openpyxl.load_workbook(tmp_path / "cells.xlsx", read_only=True, data_only=True)
+    try:
+        expected = [
+            list(row) for row in by_openpyxl.active.iter_rows(max_col=width, values_only=True)
+        ]
+    finally:
+        by_openpyxl.close()
+    with python_calamine.CalamineWorkbook.from_path(tmp_path / "cells.xlsx") as by_calamine:
+        rows = by_calamine.get_sheet_by_name("Sheet").to_python(skip_empty_area=False)
+    given = list(reader._as_openpyxl_gives(rows, width))
 
     for number, (row, expected_row) in enumerate(zip(given, expected, strict=True), start=1):
         padded = list(row) + [None] * (width - len(row))
