@@ -137,6 +137,10 @@ class ChildSheet:
         def signature(record, names):
             return tuple(comparable(record, name) for name in names)
 
+        if not existing:
+            # Nothing stored to pair with (a new contract, an empty register): all created.
+            changes.created.extend(self.label(reference, record) for record in wanted)
+            return [], [], list(wanted), []
         unmatched = list(existing)
         stored = {id(old): signature(old, compared) for old in existing}
         kept, leftover = [], []
