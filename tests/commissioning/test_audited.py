@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Upper
 
 from commissioning.audited import AuditedQuerySet, UnrecordedWrite
 from contracts.models import Contract, ContractValue
@@ -149,3 +151,40 @@ def test_rows_created_in_bulk_without_a_user_are_recorded_without_one():
     [provider] = Provider.objects.bulk_create_recorded([Provider(name="Age UK")])
     assert provider.history.get().history_user is None
     assert provider.history.get().name == "Age UK"
+
+
+def stored_fields(model, rows):
+    skipped = {"id", "created_at", "updated_at", "reference", "name"}
+    return [
+        {
+            field.attname: getattr(stored, field.attname)
+            for field in model._meta.concrete_fields
+            if field.attname not in skipped
+        }
+        for stored in model.objects.filter(pk__in=[row.pk for row in rows]).order_by("pk")
+    ]
+
+
+@pytest.mark.parametrize("model", [Contract, ContractValue, Provider])
+def test_rows_created_in_bulk_are_stored_as_bulk_create_stores_them_without_calling_it(
+    model, monkeypatch
+):
+    parts = ContractFactory(reference="PARTS")
+    theirs = models.QuerySet(model).bulk_create(unsaved_rows(model, parts))
+
+    def not_called(*args, **kwargs):
+        raise AssertionError("bulk_create compiled the INSERT")
+
+    monkeypatch.setattr(AuditedQuerySet, "bulk_create", not_called)
+    ours = model.objects.bulk_create_recorded(unsaved_rows(model, parts))
+
+    assert all(row.pk is not None and not row._state.adding for row in ours)
+    assert stored_fields(model, ours) == stored_fields(model, theirs)
+    assert [row.pk for row in ours] == sorted(row.pk for row in ours)
+
+
+def test_a_value_given_as_an_expression_is_left_to_bulk_create():
+    [provider] = Provider.objects.bulk_create_recorded([Provider(name=Upper(Value("age uk")))])
+
+    assert Provider.objects.get(pk=provider.pk).name == "AGE UK"
+    assert provider.history.get().name == "AGE UK"
