@@ -405,6 +405,8 @@ def _inspect_archive(stream):
                 f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
                 "a register is far smaller. Check it is the right file."
             )
+        if any(part.flag_bits & 0x1 for part in parts):
+            return _Archive(NOT_A_WORKBOOK)  # encrypted inside the zip: no part can be read
         names = {part.filename for part in parts}
         # An .ods or .xlsb in a zip is no .xlsx: openpyxl says so, as it always has.
         calamine_may_read = "xl/workbook.xml" in names and not names & {

@@ -72,6 +72,12 @@ def _office_kind(path, name):
             entries = archive.infolist()
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise SourceFileError(f"{name} holds too many parts to be a real document.")
+            if any(entry.flag_bits & 0x1 for entry in entries):
+                # Encrypted inside the zip (zip -e, 7-Zip): zipfile would raise RuntimeError.
+                raise SourceFileError(
+                    f"{name} is password-protected. Remove the password and save it as an "
+                    "Excel Workbook (.xlsx) or Word Document (.docx), then try again."
+                )
             unzipped = sum(entry.file_size for entry in entries)
             packed = max(sum(entry.compress_size for entry in entries), 1)
             if unzipped > MAX_UNZIPPED_BYTES or unzipped / packed > MAX_COMPRESSION_RATIO:

@@ -523,3 +523,29 @@ def test_a_part_longer_than_it_declares_is_refused_by_both_readers(tmp_path, mon
     assert found
     assert any("damaged" in message or "not an Excel workbook" in message for message in found)
     assert len(asked) <= 1
+
+
+def encrypted_inside_the_zip(path):
+    """Mark every part encrypted, as zip -e or 7-Zip's password does (the general flag's bit 0)."""
+    raw = bytearray(path.read_bytes())
+    for signature, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := raw.find(signature, start)) != -1:
+            flags = struct.unpack_from("<H", raw, start + flag_at)[0]
+            struct.pack_into("<H", raw, start + flag_at, flags | 1)
+            start += 4
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_a_workbook_encrypted_inside_its_zip_gets_a_message_not_an_error_page(
+    importer_client, tmp_path
+):
+    path = encrypted_inside_the_zip(build_workbook(tmp_path / "locked.xlsx", valid_sheets()))
+
+    assert messages(path) == [NOT_A_WORKBOOK]
+    page = importer_client.post(
+        IMPORT_URL, {"workbook": SimpleUploadedFile("locked.xlsx", path.read_bytes())}
+    )
+    assert page.status_code == 200
+    assert "locked.xlsx is password-protected" in page.content.decode()
