@@ -247,3 +247,19 @@ def test_whatever_calamine_raises_openpyxl_reads_the_workbook(tmp_path, monkeypa
 
 def test_shown_values_match_for_whole_numbers_however_they_were_written():
     assert shown(1234) == shown(1234.0) == "1234"
+
+
+def test_a_workbook_counting_days_from_1904_reads_the_same_both_ways(tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    sheets = set_cell(valid_sheets(), "Values", 3, "start_date", datetime.datetime(2023, 4, 1))
+    set_cell(sheets, "Values", 3, "end_date", datetime.datetime(2023, 9, 30, 12, 0))
+    path = build_workbook(tmp_path / "mac.xlsx", sheets)
+    workbook = openpyxl.load_workbook(path)
+    workbook.epoch = CALENDAR_MAC_1904  # as Excel for Mac wrote workbooks until 2011
+    workbook.save(path)
+
+    by_calamine, by_openpyxl = read_both_ways(path)
+
+    assert as_comparable(by_calamine) == as_comparable(by_openpyxl)
+    assert by_calamine.rows("Values")[1].values["start_date"] == datetime.date(2023, 4, 1)
