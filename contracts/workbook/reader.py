@@ -351,36 +351,80 @@ def _column_number(letters):
     return number
 
 
-def _calamine_may_read_part(content):
-    """Whether calamine may read this zip part: see MAX_DENSE_CELLS."""
-    # calamine reads cells only inside a sheet's <sheetData> (a theme's r="…" is no cell).
-    if b"sheetData" in content and not _plain_small_rectangle(content):
-        return False
-    declared = _UNIQUE_COUNT.findall(content)
-    if declared and not all(
-        count.isdigit() and int(count) <= len(_SHARED_STRING.findall(content)) for count in declared
-    ):
-        return False
-    # The byte tests first: at C speed, and what the patterns need is rarely there.
-    if (b'"e"' in content or b"'e'" in content) and _ERROR_CELL.search(content):
-        return False
-    return not (b"_x" in content and _ESCAPED_CHARACTER.search(content))
+SCAN_CHUNK_BYTES = 1024 * 1024
 
 
-def _plain_small_rectangle(sheet):
-    """Whether every cell and row of ``sheet`` names its position plainly, within bounds."""
-    positions = _PLAIN_POSITION.findall(sheet)
-    if not (
-        len(positions)
-        == len(_ANY_R_ATTRIBUTE.findall(sheet))
-        == len(_ELEMENT_WITH_POSITION.findall(sheet))
-    ):
-        return False
-    if not positions:
-        return True
-    rows = max(map(int, {row for _, row in positions}))
-    columns = max(map(_column_number, {letters for letters, _ in positions}))
-    return rows <= MAX_ROWS + 1 and rows * max(columns, 1) <= MAX_DENSE_CELLS
+class _PartScan:
+    """What calamine would make of one zip part, tallied chunk by chunk (see MAX_DENSE_CELLS).
+
+    Tallied in chunks that each end just after a ``>``: none of the patterns holds a
+    ``>`` but at its end, so no match is split between two chunks, and no chunk's
+    matches are held for longer than the chunk (a 50 MB sheet of bare cells is
+    millions). A part with no ``>`` for megabytes has no such place to cut: not vouched.
+    """
+
+    def __init__(self):
+        self.has_cells = False
+        self.elements = self.r_attributes = self.positions = self.shared_strings = 0
+        self.rows = self.columns = 0
+        self.declared_strings = []
+        self.unique_count_mentions = 0
+        self.differs = False  # an error cell or _xHHHH_ escape: the readers would disagree
+        # Known not to be vouched for (megabytes without a ">" to cut at, or past the
+        # limits already): the rest of the part is not tallied.
+        self.refused = False
+        self._carried = b""
+
+    def read(self, block):
+        """Take the part's next bytes; they are tallied up to their last ``>``."""
+        if self.refused:
+            return
+        block = self._carried + block
+        cut = block.rfind(b">") + 1
+        self._carried = block[cut:]
+        if cut:
+            self._tally(block[:cut])
+        if len(self._carried) > 4 * SCAN_CHUNK_BYTES:
+            self.refused, self._carried = True, b""
+
+    def _tally(self, chunk):
+        # calamine reads cells only inside a sheet's <sheetData> (a theme's r="…" is no cell).
+        self.has_cells = self.has_cells or b"sheetData" in chunk
+        positions = _PLAIN_POSITION.findall(chunk)
+        self.positions += len(positions)
+        self.r_attributes += len(_ANY_R_ATTRIBUTE.findall(chunk))
+        self.elements += len(_ELEMENT_WITH_POSITION.findall(chunk))
+        if positions:
+            self.rows = max(self.rows, *map(int, {row for _, row in positions}))
+            letters = {letters for letters, _ in positions}
+            self.columns = max(self.columns, *map(_column_number, letters))
+        self.declared_strings += _UNIQUE_COUNT.findall(chunk)
+        self.unique_count_mentions += chunk.count(b"uniqueCount")
+        self.shared_strings += len(_SHARED_STRING.findall(chunk))
+        # The byte tests first: at C speed, and what the patterns need is rarely there.
+        self.differs = self.differs or (
+            (b'"e"' in chunk or b"'e'" in chunk) and bool(_ERROR_CELL.search(chunk))
+        )
+        self.differs = self.differs or (b"_x" in chunk and bool(_ESCAPED_CHARACTER.search(chunk)))
+        self.refused = self.refused or (self.has_cells and not self._within_limits())
+
+    def _within_limits(self):
+        return self.rows <= MAX_ROWS + 1 and self.rows * max(self.columns, 1) <= MAX_DENSE_CELLS
+
+    def calamine_may_read(self):
+        if self._carried:
+            self._tally(self._carried)
+            self._carried = b""
+        if self.refused or (
+            self.has_cells
+            and not (self.positions == self.r_attributes == self.elements and self._within_limits())
+        ):
+            return False
+        if len(self.declared_strings) != self.unique_count_mentions or not all(
+            count.isdigit() and int(count) <= self.shared_strings for count in self.declared_strings
+        ):
+            return False
+        return not self.differs
 
 
 def _declares_doctype(content):
@@ -414,14 +458,21 @@ def _inspect_archive(stream):
             "content.xml",
         }
         for part in parts:
+            scan, tail = _PartScan(), b""
             # Within MAX_UNPACKED_BYTES: zipfile reads no more than a part declares.
-            content = archive.read(part)
-            if part.filename.endswith((".xml", ".rels")) and _declares_doctype(content):
-                return _Archive(
-                    f"The workbook’s part “{part.filename}” declares a document type (DTD), "
-                    "which spreadsheet programs never write; it was not read."
-                )
-            calamine_may_read = calamine_may_read and _calamine_may_read_part(content)
+            with archive.open(part) as stream:
+                while block := stream.read(SCAN_CHUNK_BYTES):
+                    if part.filename.endswith((".xml", ".rels")) and _declares_doctype(
+                        tail + block
+                    ):
+                        return _Archive(
+                            f"The workbook’s part “{part.filename}” declares a document type "
+                            "(DTD), which spreadsheet programs never write; it was not read."
+                        )
+                    tail = block[-16:]
+                    if calamine_may_read:
+                        scan.read(block)
+            calamine_may_read = calamine_may_read and scan.calamine_may_read()
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
         return _Archive(NOT_A_WORKBOOK)
     finally:

@@ -549,3 +549,35 @@ def test_a_workbook_encrypted_inside_its_zip_gets_a_message_not_an_error_page(
     )
     assert page.status_code == 200
     assert "locked.xlsx is password-protected" in page.content.decode()
+
+
+def test_the_scan_tallies_a_workbook_in_small_chunks_as_in_one(tmp_path, monkeypatch):
+    from contracts.workbook import reader
+
+    monkeypatch.setattr(reader, "SCAN_CHUNK_BYTES", 64)
+    path = build_workbook(tmp_path / "plain.xlsx", valid_sheets())
+    asked = calamine_asked(monkeypatch)
+
+    assert messages(path) == []
+    assert len(asked) == 1
+
+
+def test_a_far_cell_behind_a_long_attribute_is_not_given_to_calamine(tmp_path, monkeypatch):
+    """With no ">" to cut at, the scan would have to cut inside a tag: it vouches for nothing."""
+    from contracts.workbook import reader
+
+    monkeypatch.setattr(reader, "SCAN_CHUNK_BYTES", 64)
+    sheets = valid_sheets()
+    path = build_workbook(tmp_path / "hidden.xlsx", sheets)
+    padding = b"A" * 1000
+    rewrite(
+        path,
+        sheet_part(sheets, "Providers"),
+        with_cells(b'<row r="9"><c x="' + padding + b'" r="XFD100000"><v>1</v></c></row>'),
+    )
+    asked = calamine_asked(monkeypatch)
+
+    found = messages(path)
+
+    assert asked == []
+    assert all(len(message) <= MAX_MESSAGE_CHARS for message in found)
