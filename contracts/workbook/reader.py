@@ -303,7 +303,8 @@ NOT_A_WORKBOOK = (
 
 # What a damaged or hostile file raises inside openpyxl and the XML parser: each becomes
 # a message. Truncated XML is a ParseError; a DTD's entities, DefusedXmlException; a
-# number too long for int() or a date beyond the calendar, ValueError or OverflowError.
+# number too long for int() or a date beyond the calendar, ValueError or OverflowError;
+# a cell pointing past the shared strings, IndexError.
 UNREADABLE = (
     zipfile.BadZipFile,
     zlib.error,
@@ -311,6 +312,7 @@ UNREADABLE = (
     ParseError,
     DefusedXmlException,
     KeyError,
+    IndexError,
     OSError,
     ValueError,
     OverflowError,

@@ -581,3 +581,19 @@ def test_a_far_cell_behind_a_long_attribute_is_not_given_to_calamine(tmp_path, m
 
     assert asked == []
     assert all(len(message) <= MAX_MESSAGE_CHARS for message in found)
+
+
+def test_a_cell_pointing_past_the_shared_strings_gets_a_message(tmp_path):
+    from ..contracts.test_workbook_reader import build_workbook_with_shared_strings
+
+    path = build_workbook_with_shared_strings(tmp_path / "strings.xlsx", valid_sheets())
+    rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda content: re.sub(rb'(<c r="A2" [^>]*t="s"[^>]*><v>)\d+', rb"\g<1>99999", content),
+    )
+
+    assert messages(path)[0] == (
+        "Providers: the sheet is damaged and could not be read: open the workbook in your "
+        "spreadsheet program, save it again as .xlsx and upload that."
+    )
