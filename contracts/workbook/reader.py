@@ -200,6 +200,9 @@ def _columns_read(sheet):
 
 
 def _openpyxl_rows(sheet, worksheet):
+    if not hasattr(worksheet, "iter_rows"):
+        # A chart sheet: no cells. calamine reads it as an empty sheet; so does this.
+        return ()
     return worksheet.iter_rows(max_col=_columns_read(sheet), max_row=MAX_ROWS + 2, values_only=True)
 
 
@@ -549,7 +552,9 @@ def _read_with_openpyxl(stream):
     parsed = ParsedWorkbook()
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except UNREADABLE:
+    except (*UNREADABLE, AttributeError, TypeError):
+        # openpyxl's loader trips over a missing or malformed part (a chart sheet without
+        # its drawing) with AttributeError or TypeError: a damaged file, not our fault.
         parsed.errors.append(WorkbookError(NOT_A_WORKBOOK))
         return parsed
     try:

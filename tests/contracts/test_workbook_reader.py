@@ -15,6 +15,7 @@ import pytest
 import python_calamine
 import xlsxwriter
 from django.core.management import call_command
+from openpyxl.chart import BarChart, Reference
 
 from contracts.workbook import import_workbook, reader, write_workbook
 from contracts.workbook.cells import shown
@@ -263,3 +264,34 @@ def test_a_workbook_counting_days_from_1904_reads_the_same_both_ways(tmp_path):
 
     assert as_comparable(by_calamine) == as_comparable(by_openpyxl)
     assert by_calamine.rows("Values")[1].values["start_date"] == datetime.date(2023, 4, 1)
+
+
+def test_a_chart_sheet_named_like_a_register_sheet_is_read_as_empty_both_ways(tmp_path):
+    # A chart sheet has no cells: openpyxl gives it no rows to iterate (it raised, a 500).
+    sheets = valid_sheets()
+    del sheets["Outcomes"]
+    path = build_workbook(tmp_path / "chart.xlsx", sheets)
+    workbook = openpyxl.load_workbook(path)
+    chart = BarChart()
+    chart.add_data(Reference(workbook["Values"], min_col=1, min_row=1, max_row=3))
+    workbook.create_chartsheet("Outcomes").add_chart(chart)
+    workbook.save(path)
+
+    by_calamine, by_openpyxl = read_both_ways(path)
+
+    assert as_comparable(by_calamine) == as_comparable(by_openpyxl)
+    assert by_openpyxl.rows("Contracts")
+    assert any(error.sheet == "Outcomes" for error in by_openpyxl.errors)
+
+
+def test_a_chart_sheet_without_its_drawing_is_refused_with_a_message(tmp_path):
+    # Hand-made: openpyxl's loader trips over the missing part (AttributeError, once a 500).
+    path = build_workbook(tmp_path / "chart.xlsx", valid_sheets())
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_chartsheet("Chart")
+    workbook.save(path)
+
+    with open(path, "rb") as stream:
+        parsed = reader._read_with_openpyxl(stream)
+
+    assert [error.message for error in parsed.errors] == [reader.NOT_A_WORKBOOK]
