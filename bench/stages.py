@@ -83,6 +83,14 @@ PAGES = [
         lambda s: url_for(REGISTER, query=FILTERED_QUERY.format(category=s.category_pk)),
     ),
     Page("Register, sorted", lambda s: url_for(REGISTER, query=SORTED_QUERY)),
+    # The filter matches 5 contracts at 100 and fills the page of 50 beyond: the same
+    # filter, 5 rows a page, compares like with like (report.SAME_ROWS_PAGE).
+    Page(
+        "Register, filtered, 5 rows a page",
+        lambda s: url_for(
+            REGISTER, query=FILTERED_QUERY.format(category=s.category_pk) + "&per_page=5"
+        ),
+    ),
     Page("Contract page", lambda s: url_for("contracts:detail", s.contract_reference)),
     Page("Dashboard", lambda s: url_for("reports:dashboard")),
     Page("Provider page", lambda s: url_for("providers:detail", s.provider_pk)),

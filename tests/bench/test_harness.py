@@ -8,7 +8,14 @@ from django.test import Client
 from bench import seed as synthetic
 from bench import stages
 from bench.measure import PageTiming, count_queries, time_pages
-from bench.report import FLOOR_PAGE, REGISTER_PAGE, STOCK_PAGE, Report, merge_into
+from bench.report import (
+    FLOOR_PAGE,
+    REGISTER_PAGE,
+    SAME_ROWS_PAGE,
+    STOCK_PAGE,
+    Report,
+    merge_into,
+)
 from bench.run import arguments
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
@@ -154,3 +161,31 @@ def test_the_targets_bound_growth_per_size_and_the_floor_at_10000():
     assert "- met: register page ÷ floor of stored fields at 10,000: 2.8× ≤ 3×" in text
     assert "- met: register page ≥ 2× faster than the stock view at every size" not in text
     assert "**missed**: register page ≥ 2× faster than the stock view at every size" in text
+
+
+def test_the_same_rows_page_draws_the_filtered_register_five_rows_at_a_time(signed_in):
+    synthetic.top_up(400)
+    pages = {page.name: page.url(stages.sample()) for page in stages.PAGES}
+
+    filtered = references_on(signed_in.get(pages["Register, filtered"]).content.decode())
+    same_rows = references_on(signed_in.get(pages[SAME_ROWS_PAGE]).content.decode())
+
+    assert len(filtered) > 5
+    assert same_rows == filtered[:5]
+
+
+def test_the_same_rows_page_is_printed_beside_the_growth_target_not_as_one():
+    report = Report(engine="SQLite", cores=2, requests=3, sizes=(100, 10_000))
+    for size, filtered_ms, same_rows_ms in ((100, 10, 10), (10_000, 17, 11)):
+        report.add_page(size, "Register, filtered", fake_timing("Register, filtered", filtered_ms))
+        report.add_page(size, SAME_ROWS_PAGE, fake_timing(SAME_ROWS_PAGE, same_rows_ms))
+
+    text = report.as_markdown()
+
+    assert (
+        "**missed**: latency at 10,000 within 1.5× of 100 (over: Register, filtered 1.70×)" in text
+    )
+    assert (
+        f"- for comparison, {SAME_ROWS_PAGE} (the same number of rows drawn at every size) "
+        "over its time at 100: 1.10× at 10,000" in text
+    )
