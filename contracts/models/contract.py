@@ -703,6 +703,19 @@ class Contract(Archivable, Versioned, models.Model):
             models.Index(
                 fields=["category", "reference", "archived_at"], name="contract_register_order"
             ),
+            # What a provider holds (holdings.py), read for every provider when the provider
+            # list is sorted by it: the current contracts it leads, and whether a contract it
+            # partners is current and led by another, from the index alone.
+            models.Index(
+                fields=["lead_provider", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="contract_current_by_lead",
+            ),
+            models.Index(
+                fields=["id", "lead_provider"],
+                condition=Q(archived_at__isnull=True),
+                name="contract_current_lead",
+            ),
         ]
 
     def __str__(self):
@@ -1096,6 +1109,8 @@ class ContractPartner(Versioned):
                 fields=["contract", "provider", "area"], name="partner_once_per_area"
             ),
         ]
+        # A provider's partnerships with their contracts, from the index alone (holdings.py).
+        indexes = [models.Index(fields=["provider", "contract"], name="partner_provider_contract")]
 
     def __str__(self):
         area = f" ({self.area})" if self.area else ""

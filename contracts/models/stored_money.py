@@ -55,7 +55,12 @@ class ContractYearShare(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "year"], name="one_share_per_year"),
         ]
-        indexes = [models.Index(fields=["year", "amount"], name="share_year_amount")]
+        indexes = [
+            models.Index(fields=["year", "amount"], name="share_year_amount"),
+            # A provider's annual value (holdings.py) sums its contracts' shares of one year
+            # from the index alone.
+            models.Index(fields=["contract", "year", "amount"], name="share_contract_year_amount"),
+        ]
 
     def __str__(self):
         return f"{FinancialYear(self.year)}: {format_money(self.amount)}"
@@ -78,6 +83,8 @@ class ContractMoney(models.Model):
         indexes = [
             models.Index(fields=["total_amount"], name="money_total"),
             models.Index(fields=["options_remaining", "total_amount"], name="money_options_total"),
+            # A provider's total value (holdings.py), from the index alone.
+            models.Index(fields=["contract", "total_amount"], name="money_contract_total"),
         ]
 
     def __str__(self):

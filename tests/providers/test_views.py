@@ -214,3 +214,73 @@ def test_the_list_and_detail_run_as_many_queries_for_200_contracts_as_for_5(
     assert (
         detail.count('href="/contracts/') >= 100
     )  # 200 contracts over 4 providers, lead or partner
+
+
+def small_register():
+    """Providers leading, partnering (their own contracts too, some in two areas), holding
+    archived contracts or nothing, with values this year and in others."""
+    names = ["Alder", "Birch", "Cedar", "Damson", "Elm", "Fir"]
+    providers = [ProviderFactory(name=name) for name in names]
+    for number, lead in enumerate(providers * 2):
+        if lead.name == "Fir":
+            continue  # Fir holds nothing
+        contract = ContractFactory(lead_provider=lead)
+        ContractValueFactory(
+            contract=contract,
+            year=THIS_YEAR.start_year - number % 2,
+            amount=Decimal(1000 + 137 * number),
+        )
+        partner = providers[(number + 1) % 5]
+        ContractPartnerFactory(contract=contract, provider=partner, area="North")
+        if number % 3 == 0:
+            ContractPartnerFactory(contract=contract, provider=partner, area="South")
+        if number % 4 == 0:
+            ContractPartnerFactory(contract=contract, provider=lead, area="East")
+        if number == 7:
+            contract.archive()
+    return providers
+
+
+def expected_holdings(provider):
+    """What the provider list should show, worked out from what each contract holds."""
+    from contracts.models import Contract
+
+    held = Contract.objects.current().of_provider(provider)
+    led = list(held.filter(lead_provider=provider).prefetch_related("values"))
+    return [
+        provider.name,
+        str(held.count()),
+        format_money(sum((c.value_in(THIS_YEAR) for c in led), Decimal(0))),
+        format_money(sum((c.total_value for c in led), Decimal(0))),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "reverse"),
+    [
+        ("contracts_held", 1, False),
+        ("-contracts_held", 1, True),
+        ("annual_value", 2, False),
+        ("-annual_value", 2, True),
+        ("-total_value", 3, True),
+    ],
+)
+def test_the_list_sorted_by_what_providers_hold_shows_the_figures_of_each_contract(
+    staff_client, sort, key, reverse
+):
+    providers = small_register()
+    expected = [expected_holdings(provider) for provider in providers]
+
+    def amount(text):
+        return Decimal(text.replace("£", "").replace(",", "") or 0)
+
+    rows = [
+        [row[0], row[2], row[3], row[4]]
+        for row in provider_rows(staff_client.get(f"/providers/?sort={sort}"))
+    ]
+
+    assert sorted(rows) == sorted(expected)
+    figures = [amount(row[key]) for row in rows]
+    assert figures == sorted(figures, reverse=reverse)
+    # Alder: leads 2, partners 2 (and its own once); Birch: one of 2 archived; Fir: nothing.
+    assert [row[1] for row in sorted(rows)] == ["4", "3", "4", "3", "4", "0"]
