@@ -339,6 +339,10 @@ class ExtensionOptionAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["contract"]
     autocomplete_fields = ["contract"]
     actions = ["exercise"]
+    # Grouped by the contract's key, not its register order: the model's ordering ("contract")
+    # sorts every row by its contract's category and reference, a join and a sort of the
+    # whole table on every changelist (bench/results.md, h16l); this walks the contract index.
+    ordering = ["contract_id", "start_date", "pk"]
 
     @admin.display(description="Amount", ordering="amount")
     def money(self, option):
@@ -362,6 +366,8 @@ class ContractValueAdmin(VersionCheckedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["contract__reference", "contract__title"]
     list_select_related = ["contract", "funding_stream", "payer"]
     autocomplete_fields = ["contract", "funding_stream", "payer"]
+    # As ExtensionOptionAdmin: grouped by the contract's key, walking the contract index.
+    ordering = ["contract_id", "start_date", "pk"]
 
     @admin.display(description="Amount", ordering="amount")
     def money(self, value):

@@ -638,3 +638,31 @@ def test_sent_alerts_are_listed_but_cannot_be_added_changed_or_removed(admin_cli
         == 403
     )
     assert SentAlert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "order"),
+    [
+        (ContractValue, ContractValueFactory, ["contract_id", "start_date", "pk"]),
+        (ExtensionOption, ExtensionOptionFactory, ["contract_id", "start_date", "pk"]),
+        (Outcome, OutcomeFactory, ["contract_id", "order", "pk"]),
+    ],
+)
+def test_values_options_and_outcomes_are_listed_by_contract_key_not_register_order(
+    admin_client, model, make, order
+):
+    """The register's order (category, then reference) would join and sort every row of a
+    national register for each page (bench/results.md, h16l): the lists group rows by their
+    contract's key, which the contract index gives in order."""
+    later = ContractFactory(category=CategoryFactory(name="Zebra", order=2), reference="Z-1")
+    earlier = ContractFactory(category=CategoryFactory(name="Aardvark", order=1), reference="A-1")
+    for contract in (earlier, later, earlier):
+        make(contract=contract)
+
+    response = admin_client.get(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    )
+
+    listed = list(response.context["cl"].result_list)
+    assert listed == list(model.objects.order_by(*order))
+    assert [row.contract for row in listed] == [later, earlier, earlier]
