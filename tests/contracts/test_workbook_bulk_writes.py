@@ -117,3 +117,28 @@ def test_every_imported_contract_has_its_stored_money_even_with_no_values(export
     for money in ContractMoney.objects.filter(contract__in=without_values):
         assert (money.total_amount, money.options_amount, money.options_remaining) == (0, 0, False)
     assert Contract.objects.with_stored_money("2024/25").count() == Contract.objects.count()
+
+
+def test_the_cycle_collector_is_paused_for_an_import_and_left_as_it_was(
+    exported_then_emptied, monkeypatch
+):
+    import gc
+
+    from contracts.workbook import plan
+
+    seen = []
+    reading = plan.read_workbook
+    monkeypatch.setattr(
+        plan, "read_workbook", lambda path: seen.append(gc.isenabled()) or reading(path)
+    )
+    assert gc.isenabled()
+
+    assert import_workbook(exported_then_emptied).ok
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert import_workbook(exported_then_emptied, dry_run=True).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]

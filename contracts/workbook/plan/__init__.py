@@ -22,6 +22,9 @@ One module per kind of sheet, each holding that sheet's rules:
   sheet's label in the report and its checks across one contract's rows.
 """
 
+import contextlib
+import gc
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
@@ -37,6 +40,30 @@ def import_workbook(path, dry_run=False, user=None):
 
     ``user`` is recorded as the author of the history rows of records created in bulk.
     """
+    with _without_cycle_collection():
+        return _import_workbook(path, dry_run, user)
+
+
+@contextlib.contextmanager
+def _without_cycle_collection():
+    """Python's cycle collector paused for one import, then resumed as it was.
+
+    An import holds every cell of the file and a record per row (tens of thousands of
+    objects, none of them garbage until it ends, and freed by reference counting then),
+    so the collector's passes over the whole process found nothing to free and cost
+    0.1–0.2 s of the 1,000-contract import's CPU (more in a process holding more). The
+    import's memory is bounded by the upload limit either way.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_workbook(path, dry_run, user):
     parsed = read_workbook(path)
     if not parsed.sheets and not parsed.errors:
         parsed.errors.append(WorkbookError("The workbook has none of the register's sheets."))
