@@ -32,10 +32,27 @@ class Check:
     title: str
     fix: str
     findings: list = field(default_factory=list)
+    total: int | None = None  # when ``findings`` is only the first of them
 
     @property
     def count(self):
-        return len(self.findings)
+        return len(self.findings) if self.total is None else self.total
+
+    @property
+    def more(self):
+        """Findings counted but not listed."""
+        return self.count - len(self.findings)
+
+
+def _listed(rows, make, shown):
+    """``(findings, total)``: every row made a finding, or with ``shown`` only the first
+    ``shown`` of them and the count of all (a query, not 500,000 findings built)."""
+    if shown is None:
+        return [make(row) for row in rows], None
+    first = list(rows[: shown + 1])
+    if len(first) <= shown:
+        return [make(row) for row in first], None
+    return [make(row) for row in first[:shown]], rows.count()
 
 
 def _contract(contract, detail=""):
@@ -63,101 +80,110 @@ def stated_amounts(note):
     return amounts
 
 
-def run_checks(day=None):
-    """Every check, with what it found on ``day``."""
+def run_checks(day=None, shown=None):
+    """Every check, with what it found on ``day``: all of it, or with ``shown`` the first
+    ``shown`` findings of each and the count of the rest (the page: a national register can
+    have hundreds of thousands, which took 55 s to list, bench/results.md, h16l)."""
     day = day or timezone.localdate()
     contracts = Contract.objects.current().order_by("reference")
     has_value = ContractValue.objects.filter(contract=OuterRef("pk"))
     outside = ContractValue.objects.filter(contract=OuterRef("pk")).filter(
         Q(start_date__lt=OuterRef("start_date")) | Q(end_date__gt=OuterRef("end_date"))
     )
+    noted = [
+        _contract(c, f"the note says “{c.value_note}”; the values total {money(c.total_value)}")
+        for c in contracts.filter(value_note__contains="£").with_totals()
+        if stated_amounts(c.value_note) and c.total_value not in stated_amounts(c.value_note)
+    ]
     checks = [
         Check(
             "no-values",
             "Contracts with no values",
             "Add the yearly or period values, or say why in the value note.",
-            [_contract(c) for c in contracts.exclude(Exists(has_value))],
+            *_listed(contracts.exclude(Exists(has_value)), _contract, shown),
         ),
         Check(
             "no-end-date",
             "Contracts with no end date",
             "Record when the contract ends.",
-            [_contract(c) for c in contracts.filter(end_date__isnull=True)],
+            *_listed(contracts.filter(end_date__isnull=True), _contract, shown),
         ),
         Check(
             "values-outside-period",
             "Values outside the contract’s period",
             "Correct the value’s dates or the contract’s start and end.",
-            [
-                _contract(c, f"runs {uk_date(c.start_date)} to {uk_date(c.end_date)}")
-                for c in contracts.filter(start_date__isnull=False, end_date__isnull=False).filter(
+            *_listed(
+                contracts.filter(start_date__isnull=False, end_date__isnull=False).filter(
                     Exists(outside)
-                )
-            ],
+                ),
+                lambda c: _contract(c, f"runs {uk_date(c.start_date)} to {uk_date(c.end_date)}"),
+                shown,
+            ),
         ),
         Check(
             "total-disagrees-with-note",
             "A total that disagrees with the value note",
             "The note states an amount the values do not add up to: correct one of them.",
-            [
-                _contract(
-                    c, f"the note says “{c.value_note}”; the values total {money(c.total_value)}"
-                )
-                for c in contracts.filter(value_note__contains="£").with_totals()
-                if stated_amounts(c.value_note)
-                and c.total_value not in stated_amounts(c.value_note)
-            ],
+            noted[:shown] if shown is not None else noted,
+            len(noted) if shown is not None and len(noted) > shown else None,
         ),
         Check(
             "options-overdue",
             "Options past their decision date still available",
             "Record the decision on the contract page (extend, re-procure, end or let lapse).",
-            [
-                Finding(
+            *_listed(
+                ExtensionOption.objects.overdue(day)
+                .filter(contract__archived_at__isnull=True)
+                .select_related("contract")
+                .order_by("decision_date", "contract__reference"),
+                lambda o: Finding(
                     f"{o.contract.reference} {o.contract.title}: option {o.period_label}",
                     f"{o.contract.get_absolute_url()}#decisions",
                     f"decision due {uk_date(o.decision_date)}",
-                )
-                for o in ExtensionOption.objects.overdue(day)
-                .filter(contract__archived_at__isnull=True)
-                .select_related("contract")
-                .order_by("decision_date", "contract__reference")
-            ],
+                ),
+                shown,
+            ),
         ),
         Check(
             "outcomes-without-period-or-source",
             "Outcomes with no period or source",
             "Say which period the figure covers and where it was published.",
-            [
-                _admin(
+            *_listed(
+                Outcome.objects.filter(contract__archived_at__isnull=True)
+                .filter(Q(source="") | Q(period_start__isnull=True, period_label=""))
+                .select_related("contract")
+                .order_by("contract__reference", "pk"),
+                lambda o: _admin(
                     o,
                     f"{o.contract.reference}: {o.text[:80]}",
                     "no period and no source"
                     if not o.source and not (o.period_start or o.period_label)
                     else ("no source" if not o.source else "no period"),
-                )
-                for o in Outcome.objects.filter(contract__archived_at__isnull=True)
-                .filter(Q(source="") | Q(period_start__isnull=True, period_label=""))
-                .select_related("contract")
-                .order_by("contract__reference", "pk")
-            ],
+                ),
+                shown,
+            ),
         ),
         Check(
             "providers-without-numbers",
             "Providers with no charity or company number",
             "Record the Charity Commission or Companies House number.",
-            [
-                _admin(p, p.name, p.get_kind_display())
-                for p in Provider.objects.current()
+            *_listed(
+                Provider.objects.current()
                 .filter(charity_number="", company_number="")
-                .order_by("name")
-            ],
+                .order_by("name"),
+                lambda p: _admin(p, p.name, p.get_kind_display()),
+                shown,
+            ),
         ),
         Check(
             "no-owner",
             "Contracts with no owner",
             "Name the contract manager (a user of the register), so alerts reach them.",
-            [_contract(c, c.contract_manager) for c in contracts.filter(owner__isnull=True)],
+            *_listed(
+                contracts.filter(owner__isnull=True),
+                lambda c: _contract(c, c.contract_manager),
+                shown,
+            ),
         ),
     ]
     return checks

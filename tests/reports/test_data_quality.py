@@ -76,3 +76,28 @@ def test_the_pdf_lists_the_same_checks(viewer_client):
     ).stdout.decode()
     assert "Contracts with no values" in text
     assert "NO-VALUES" in text
+
+
+def test_the_page_lists_the_first_findings_of_each_check_and_counts_the_rest(
+    viewer_client, monkeypatch
+):
+    """A national register can have hundreds of thousands of findings (55 s to list at
+    100,000 contracts, bench/results.md): the page lists the first of each check and counts
+    all of them; the PDF and check_register still list every one."""
+    from reports.quality import run_checks
+    from reports.views import quality
+
+    monkeypatch.setattr(quality, "SHOWN", 2)
+    for reference in ("OWNERLESS-1", "OWNERLESS-2", "OWNERLESS-3"):
+        ContractFactory(reference=reference, owner=None)
+
+    text = viewer_client.get("/reports/data-quality/").content.decode()
+
+    assert "Contracts with no owner: 3" in text
+    assert 'href="/contracts/OWNERLESS-1/"' in text
+    assert 'href="/contracts/OWNERLESS-2/"' in text
+    assert 'href="/contracts/OWNERLESS-3/"' not in text
+    assert "And 1 more" in text
+    every = {check.slug: check for check in run_checks()}["no-owner"]
+    assert [finding.url for finding in every.findings][-1] == "/contracts/OWNERLESS-3/"
+    assert (every.count, every.more) == (3, 0)
