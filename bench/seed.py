@@ -542,7 +542,9 @@ class SyntheticRegister:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Contract]):
                 cursor.execute(sql)
         written = [*tables.values(), co_commissioners, contract_cohorts]
-        analyse([rows.table for rows in written])
+        # The providers too: unanalysed, PostgreSQL planned the provider list for 8 rows of
+        # 20,000 (one grouped plan took 14 s, bench/results.md, h16l).
+        analyse([Provider._meta.db_table, *(rows.table for rows in written)])
         # Inserted in bulk, so no signal wrote their stored money: write it for them at once.
         write_money(Contract.objects.filter(pk__gte=first_pk))
         analyse([ContractMoney._meta.db_table, ContractYearShare._meta.db_table])
