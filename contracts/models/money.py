@@ -182,7 +182,13 @@ class ContractValue(DatedAmount, Versioned):
     class Meta:
         ordering = ["contract", "start_date"]
         constraints = _amount_constraints("value")
-        indexes = [models.Index(fields=["start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["start_date", "end_date"]),
+            # ContractQuerySet.funded_by's EXISTS looks a contract's values up by both: with
+            # only the one-column indexes SQLite (no statistics) took funding_stream's and read
+            # every value of the stream for each contract (minutes at 100,000, h16l).
+            models.Index(fields=["contract", "funding_stream"], name="value_contract_stream"),
+        ]
 
     def __str__(self):
         return f"{self.period_label}: {format_money(self.amount)}"
@@ -297,7 +303,11 @@ class ExtensionOption(DatedAmount, Versioned):
     class Meta:
         ordering = ["contract", "start_date"]
         constraints = _amount_constraints("option")
-        indexes = [models.Index(fields=["status", "decision_due"])]
+        indexes = [
+            models.Index(fields=["status", "decision_due"]),
+            # As ContractValue's: funded_by's EXISTS by contract and stream.
+            models.Index(fields=["contract", "funding_stream"], name="option_contract_stream"),
+        ]
 
     def __str__(self):
         amount = f": {format_money(self.amount)}" if self.amount is not None else ""
