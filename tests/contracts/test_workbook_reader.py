@@ -21,7 +21,7 @@ from contracts.workbook import import_workbook, reader, write_workbook
 from contracts.workbook.cells import shown
 
 from .test_workbook_round_trip import build_rich_register
-from .workbook_files import build_workbook, set_cell, valid_sheets
+from .workbook_files import build_workbook, calamine_asked, set_cell, valid_sheets
 
 pytestmark = pytest.mark.django_db
 
@@ -61,19 +61,6 @@ def as_comparable(parsed):
             for name, sheet in parsed.sheets.items()
         },
     )
-
-
-def calamine_asked(monkeypatch):
-    """The workbooks calamine was asked to open (a list that grows)."""
-    asked = []
-    original = reader._read_with_calamine
-
-    def recording(stream):
-        asked.append(stream)
-        return original(stream)
-
-    monkeypatch.setattr(reader, "_read_with_calamine", recording)
-    return asked
 
 
 def test_a_plain_workbook_is_read_by_calamine_alone(tmp_path, monkeypatch):

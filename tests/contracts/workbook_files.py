@@ -14,6 +14,7 @@ from contracts.models import (
     ExtensionOption,
     FundingStream,
 )
+from contracts.workbook import reader
 from outcomes.models import Measure, Outcome
 from providers.models import Provider
 
@@ -155,3 +156,16 @@ def register_snapshot():
         Contract.co_commissioners.through.objects.values_list("contract_id", "commissioningbody_id")
     )
     return snapshot
+
+
+def calamine_asked(monkeypatch):
+    """The workbooks the reader handed to calamine (a list that grows as they are read)."""
+    asked = []
+    original = reader._read_with_calamine
+
+    def recording(stream):
+        asked.append(stream)
+        return original(stream)
+
+    monkeypatch.setattr(reader, "_read_with_calamine", recording)
+    return asked

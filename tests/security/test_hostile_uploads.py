@@ -31,7 +31,7 @@ from contracts.workbook.reader import (
     NOT_A_WORKBOOK,
 )
 
-from ..contracts.workbook_files import build_workbook, set_cell, valid_sheets
+from ..contracts.workbook_files import build_workbook, calamine_asked, set_cell, valid_sheets
 
 pytestmark = pytest.mark.django_db
 
@@ -362,20 +362,6 @@ def test_the_import_permission_alone_opens_the_import(importer_client):
 
 # calamine (the fast reader) builds a sheet's dense rectangle and sizes its shared strings
 # from the file: a workbook the zip scan cannot vouch for is read by openpyxl, as before.
-
-
-def calamine_asked(monkeypatch):
-    from contracts.workbook import reader
-
-    asked = []
-    original = reader._read_with_calamine
-
-    def recording(stream):
-        asked.append(stream)
-        return original(stream)
-
-    monkeypatch.setattr(reader, "_read_with_calamine", recording)
-    return asked
 
 
 def with_cells(cells):
