@@ -101,3 +101,23 @@ def test_the_page_lists_the_first_findings_of_each_check_and_counts_the_rest(
     every = {check.slug: check for check in run_checks()}["no-owner"]
     assert [finding.url for finding in every.findings][-1] == "/contracts/OWNERLESS-3/"
     assert (every.count, every.more) == (3, 0)
+
+
+def test_a_check_made_in_python_is_capped_and_counted_as_the_others():
+    # The note's amounts are compared in Python: its findings are a list, not a query.
+    from reports.quality import run_checks
+
+    for reference in ("NOTED-1", "NOTED-2", "NOTED-3"):
+        ContractFactory(reference=reference, value_note="£5,000 a year")
+
+    def noted(shown):
+        return {check.slug: check for check in run_checks(shown=shown)}["total-disagrees-with-note"]
+
+    capped, every = noted(2), noted(None)
+
+    assert [finding.url for finding in capped.findings] == [
+        "/contracts/NOTED-1/",
+        "/contracts/NOTED-2/",
+    ]
+    assert (capped.count, capped.more) == (3, 1)
+    assert (every.count, every.more) == (3, 0)
