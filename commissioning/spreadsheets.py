@@ -8,6 +8,9 @@ and add cells of its own, formulas included. Every export that writes text with
 XlsxWriter goes through ``write_text``.
 """
 
+# What XlsxWriter takes for rich-text XML: a string from this to RICH_TEXT_END.
+RICH_TEXT_START, RICH_TEXT_END = "<r>", "</r>"
+
 
 class TextCells:
     """Writes text cells to one workbook's sheets (the format it needs is made once per workbook)."""
@@ -19,7 +22,7 @@ class TextCells:
 
     def write(self, worksheet, row, col, text, cell_format=None):
         """Write ``text`` to the cell as text, exactly."""
-        if text.startswith("<r>") and text.endswith("</r>"):
+        if text.startswith(RICH_TEXT_START) and text.endswith(RICH_TEXT_END):
             runs = [text[:1], self.plain_run, text[1:]]
             if cell_format is not None:
                 runs.append(cell_format)

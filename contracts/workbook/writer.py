@@ -21,7 +21,7 @@ from xlsxwriter import Workbook
 
 from commissioning.formats import FORMULA_TRIGGERS, looks_like_formula
 from commissioning.fy import FinancialYear
-from commissioning.spreadsheets import TextCells
+from commissioning.spreadsheets import RICH_TEXT_START, TextCells
 from contracts.models import (
     Category,
     Cohort,
@@ -104,7 +104,7 @@ def _spreadsheet_text(value):
 # (the one rule, commissioning.formats) or like rich-text XML (commissioning.spreadsheets).
 # Most text does not, and a search for one character class and a startswith find that out
 # (a third of a microsecond a cell; one regex of the three alternatives took a microsecond).
-_CAREFUL_STARTS = (*FORMULA_TRIGGERS, "<r>")
+_CAREFUL_STARTS = (*FORMULA_TRIGGERS, RICH_TEXT_START)
 
 
 def _text_writer(worksheet, formats):
