@@ -26,6 +26,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .cells import CellError, is_blank, read_cell, shown
 from .columns import NOTES_SHEET, SHEETS, SHEETS_BY_KEY, sheet_key
+from .source_files import encrypted
 
 # The columns a draft (draft.py) adds to every sheet: why to check a row, and its source text.
 CHECK, SOURCE = "check", "read_from"
@@ -458,8 +459,8 @@ def _inspect_archive(stream):
                 f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
                 "a register is far smaller. Check it is the right file."
             )
-        if any(part.flag_bits & 0x1 for part in parts):
-            return _Archive(NOT_A_WORKBOOK)  # encrypted inside the zip: no part can be read
+        if encrypted(parts):
+            return _Archive(NOT_A_WORKBOOK)
         names = {part.filename for part in parts}
         # An .ods or .xlsb in a zip is no .xlsx: openpyxl says so, as it always has.
         calamine_may_read = "xl/workbook.xml" in names and not names & {

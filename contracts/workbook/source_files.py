@@ -66,14 +66,19 @@ def inspect_source(path, name=None):
     )
 
 
+def encrypted(entries):
+    """Whether any of a zip's ``entries`` is encrypted inside the zip (zip -e, 7-Zip's
+    password): zipfile cannot read such a part without the password (RuntimeError)."""
+    return any(entry.flag_bits & 0x1 for entry in entries)
+
+
 def _office_kind(path, name):
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise SourceFileError(f"{name} holds too many parts to be a real document.")
-            if any(entry.flag_bits & 0x1 for entry in entries):
-                # Encrypted inside the zip (zip -e, 7-Zip): zipfile would raise RuntimeError.
+            if encrypted(entries):
                 raise SourceFileError(
                     f"{name} is password-protected. Remove the password and save it as an "
                     "Excel Workbook (.xlsx) or Word Document (.docx), then try again."
